@@ -1,0 +1,44 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Dependency direction (each module only sees those left of it):
+//   JSONValue, OriginMatching -> CORSPolicy -> preflight-bench (CLI)
+// The library targets depend on nothing beyond the toolchain; only the CLI
+// pulls in swift-argument-parser. Benchmarks live in Benchmarks/Package.swift
+// and fuzzers in Tests/Fuzz/Package.swift so that `swift build` here never
+// builds their machinery.
+let strictness: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "preflight-bench",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "CORSPolicy", targets: ["CORSPolicy"]),
+        .library(name: "OriginMatching", targets: ["OriginMatching"]),
+        .library(name: "JSONValue", targets: ["JSONValue"]),
+        .executable(name: "preflight-bench", targets: ["PreflightBenchCommand"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "JSONValue", swiftSettings: strictness),
+        .target(name: "OriginMatching", swiftSettings: strictness),
+        .target(name: "CORSPolicy", dependencies: ["OriginMatching", "JSONValue"], swiftSettings: strictness),
+        .executableTarget(
+            name: "PreflightBenchCommand",
+            dependencies: [
+                "CORSPolicy", "OriginMatching", "JSONValue",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictness
+        ),
+        .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strictness),
+        .testTarget(name: "OriginMatchingTests", dependencies: ["OriginMatching"], swiftSettings: strictness),
+        .testTarget(name: "CORSPolicyTests", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue"], swiftSettings: strictness),
+    ],
+    swiftLanguageModes: [.v6]
+)
