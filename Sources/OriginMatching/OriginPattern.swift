@@ -44,6 +44,8 @@ public struct OriginPattern: Sendable, Hashable, CustomStringConvertible {
         if text == "null" { throw OriginPatternError(text, .nullOrigin) }
         if text == "*" { throw OriginPatternError(text, .universalWildcard) }
         if text.hasPrefix("file:") { throw OriginPatternError(text, .fileScheme) }
+        // `user:pass@host` would otherwise read as a host and a bad port.
+        if text.contains("@") { throw OriginPatternError(text, .malformed(.userinfo)) }
         var copy = text
         let outcome = copy.withUTF8 { OriginSyntax.parse(UnsafeRawBufferPointer($0), allowWildcards: true) }
         switch outcome {

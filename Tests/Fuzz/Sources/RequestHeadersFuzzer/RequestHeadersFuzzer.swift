@@ -10,10 +10,12 @@ let anyHeader = PreflightEvaluator(policy: try! CORSPolicy(validating: PolicyCon
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRequestHeaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
-    let origin: StaticString = "https://example.com"
+    let origin: StaticString = "https://example.com", method: StaticString = "PUT"
     origin.withUTF8Buffer { o in
         for e in [evaluator, anyHeader] {
-            let d = e.evaluate(origin: UnsafeRawBufferPointer(o), method: UnsafeRawBufferPointer(o), requestHeaders: bytes)
+            let d = method.withUTF8Buffer { m in
+                e.evaluate(origin: UnsafeRawBufferPointer(o), method: UnsafeRawBufferPointer(m), requestHeaders: bytes)
+            }
             _ = e.evaluate(origin: bytes, method: bytes, requestHeaders: nil)
             if d.isAllowed {
                 let request = PreflightRequest(origin: "https://example.com", method: "PUT", requestHeaders: String(decoding: bytes, as: UTF8.self))

@@ -1,0 +1,52 @@
+import JSONValue
+import Testing
+
+@Suite struct JSONValueParsingTests {
+    @Test func parsesNestedValuesInOrder() throws {
+        let value = try JSONValue.parse(#"{"b": [1, -2.5e3, true, null], "a": {"s": "x\n\u00e9\ud83d\ude00"}}"#)
+        #expect(value.objectValue?.map(\.key) == ["b", "a"])
+        #expect(value["b"] == .array([.number("1"), .number("-2.5e3"), .bool(true), .null]))
+        #expect(value["a"]?["s"] == .string("x\né😀"))
+    }
+
+    @Test(arguments: [
+        ("{\"a\": 1,}", 1, 9, "expected a quoted key"),
+        ("{\n  \"a\": 1,\n  \"a\": 2\n}", 3, 3, "duplicate key \"a\""),
+        ("[1 2]", 1, 4, "expected ',' or ']'"),
+        ("{\"a\": tru}", 1, 7, "invalid literal"),
+        ("\"abc", 1, 5, "unterminated string"),
+        ("01", 1, 2, "leading zero"),
+        ("", 1, 1, "empty"),
+        ("{} x", 1, 4, "after the end"),
+    ])
+    func reportsErrorsWithPositions(text: String, line: Int, column: Int, message: String) {
+        #expect {
+            try JSONValue.parse(text)
+        } throws: { error in
+            guard let e = error as? JSONSyntaxError else { return false }
+            return e.position == JSONPosition(line: line, column: column) && e.message.contains(message)
+        }
+    }
+
+    @Test func refusesDeepNestingInsteadOfOverflowingTheStack() {
+        let deep = String(repeating: "[", count: 100_000)
+        #expect(throws: JSONSyntaxError.self) { try JSONValue.parse(deep) }
+    }
+
+    @Test func recordsPositionsByPath() throws {
+        let doc = try JSONValue.parseDocument(Array("{\n \"origins\": [\"a\",\n  \"b\"]}".utf8))
+        #expect(doc.position(of: "origins[1]") == JSONPosition(line: 3, column: 3))
+    }
+
+    @Test func writesAndReparsesEveryValue() throws {
+        let value = JSONValue.object([("k", .string("q\"\\\u{01}\t")), ("n", .int(-42)), ("d", .double(0.5)), ("e", .array([])), ("o", .object([]))])
+        #expect(try JSONValue.parse(value.jsonText) == value)
+        #expect(try JSONValue.parse(value.prettyJSONText) == value)
+    }
+
+    @Test func formatsFixedPointWithoutFoundation() {
+        #expect(JSONValue.formatFixed(3.14159, fractionDigits: 2) == "3.14")
+        #expect(JSONValue.formatFixed(-0.5, fractionDigits: 1) == "-0.5")
+        #expect(JSONValue.formatFixed(2, fractionDigits: 3) == "2.000")
+    }
+}
