@@ -1,18 +1,8 @@
 /// HTTP token syntax (RFC 9110 section 5.6.2) and the Fetch standard's lists of
 /// forbidden methods and request headers, on bytes.
 enum HTTPToken {
-    /// For each byte: 0 when it is not a token character, else the byte lowercased.
-    static let lowercasedTokenByte: [UInt8] = (0..<256).map { value in
-        let b = UInt8(value)
-        switch b {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return b
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return b + 0x20
-        default: return "!#$%&'*+-.^_`|~".utf8.contains(b) ? b : 0
-        }
-    }
-
     static func isToken(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy { lowercasedTokenByte[Int($0)] != 0 }
+        !text.isEmpty && text.utf8.allSatisfy { RequestHeaderList.lowercasedTokenByte($0) != 0 }
     }
 
     static let safelistedMethods: Set<String> = ["GET", "HEAD", "POST"]

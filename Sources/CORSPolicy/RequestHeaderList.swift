@@ -45,13 +45,18 @@ public enum RequestHeaderList {
     }
 
     /// The byte lowercased when it is an HTTP token character, else 0.
+    ///
+    /// Two 64-bit masks instead of a table: no global to initialize or load on
+    /// the per-byte path.
     @inlinable @inline(__always)
     public static func lowercasedTokenByte(_ b: UInt8) -> UInt8 {
-        tokenTable.withUnsafeBufferPointer { $0[Int(b)] }
+        // tchar = "!#$%&'*+-.^_`|~" / DIGIT / ALPHA (RFC 9110 section 5.6.2).
+        let low: UInt64 = 0x03FF_6CFA_0000_0000   // ! # $ % & ' * + - . 0-9
+        let high: UInt64 = 0x57FF_FFFF_C7FF_FFFE  // A-Z ^ _ ` a-z | ~
+        let mask = b < 64 ? low : high
+        guard b < 128, (mask >> UInt64(b & 63)) & 1 != 0 else { return 0 }
+        return b &- UInt8(ascii: "A") < 26 ? b | 0x20 : b
     }
-
-    @usableFromInline
-    static let tokenTable: [UInt8] = HTTPToken.lowercasedTokenByte
 
     /// The browser form of a value: names lowercased, sorted, unique, joined by
     /// `,`; nil when malformed. Allocates; for responses and tools, not the hot path.

@@ -139,3 +139,14 @@ func reason(_ origin: String, _ method: String, _ headers: String? = nil, policy
         #expect(evaluator.evaluate(PreflightRequest(origin: "https://app.example.com", method: String(repeating: "P", count: 1 << 20))).reason == .malformedMethod)
     }
 }
+
+@Suite struct TokenTests {
+    @Test func tokenBytesMatchRFC9110() {
+        let tchar = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
+        for b in 0...255 {
+            let byte = UInt8(b)
+            let expected: UInt8 = tchar.contains(byte) ? (byte >= 65 && byte <= 90 ? byte + 32 : byte) : 0
+            #expect(RequestHeaderList.lowercasedTokenByte(byte) == expected, "byte \(b)")
+        }
+    }
+}
