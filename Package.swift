@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependency direction (each module only sees those left of it):
-//   JSONValue, OriginMatching -> CORSPolicy -> preflight-bench (CLI)
+//   JSONValue, OriginMatching -> CORSPolicy -> PreflightWorkload -> PreflightLoad -> preflight-bench (CLI)
+//   AllocationCounter (C, malloc interposer) -> preflight-bench only
 // The library targets depend on nothing beyond the toolchain; only the CLI
 // pulls in swift-argument-parser. Benchmarks live in Benchmarks/Package.swift
 // and fuzzers in Tests/Fuzz/Package.swift so that `swift build` here never
@@ -28,10 +29,14 @@ let package = Package(
         .target(name: "JSONValue", swiftSettings: strictness),
         .target(name: "OriginMatching", swiftSettings: strictness),
         .target(name: "CORSPolicy", dependencies: ["OriginMatching", "JSONValue"], swiftSettings: strictness),
+        .target(name: "PreflightWorkload", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue"], swiftSettings: strictness),
+        .target(name: "PreflightLoad", dependencies: ["PreflightWorkload", "CORSPolicy", "OriginMatching", "JSONValue"], swiftSettings: strictness),
+        // Counts allocations by interposing malloc; linked into the executable only.
+        .target(name: "AllocationCounter"),
         .executableTarget(
             name: "PreflightBenchCommand",
             dependencies: [
-                "CORSPolicy", "OriginMatching", "JSONValue",
+                "CORSPolicy", "OriginMatching", "JSONValue", "PreflightWorkload", "PreflightLoad", "AllocationCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictness
@@ -39,6 +44,7 @@ let package = Package(
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strictness),
         .testTarget(name: "OriginMatchingTests", dependencies: ["OriginMatching"], swiftSettings: strictness),
         .testTarget(name: "CORSPolicyTests", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue"], swiftSettings: strictness),
+        .testTarget(name: "PreflightLoadTests", dependencies: ["PreflightLoad", "PreflightWorkload", "CORSPolicy", "OriginMatching"], swiftSettings: strictness),
     ],
     swiftLanguageModes: [.v6]
 )

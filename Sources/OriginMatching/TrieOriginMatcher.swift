@@ -1,221 +1,283 @@
-/// Our optimized matcher: a trie over host labels, walked from the last label
-/// (`com`, then `example`, then `api`), whose edges live in one open-addressing
-/// table keyed by (parent node, label). Each node carries the (scheme, port)
-/// rules of the exact patterns that end there and of the `*.` patterns rooted
-/// there.
+/// Our optimized matcher. Exact serialized origins (the bulk of most policies
+/// and of allowed traffic) are answered by one probe of a table of whole
+/// origins. Wildcard (`*.host`) and any-port (`host:*`) patterns live in a
+/// trie over host labels read from the right (`com`, `example.com`,
+/// `api.example.com`), stored flat: each trie node that carries rules is one
+/// slot of a hash table keyed by its whole label path.
 ///
-/// A decision costs one probe per label of the request's host until the walk
-/// leaves the trie, plus a scan of the few rules on the nodes it visits: it
-/// grows with the length of the origin, not with the number of patterns.
-/// Labels of up to 8 bytes (most of them) are compared as one machine word.
-/// Two distinct suffixes never share a node, so `foo.com`/`bar.com` cannot
-/// allow `barfoo.com` (the shared-suffix bug of GHSA-vhxv-fg4m-p2w8).
+/// The path hash folds a suffix eight bytes at a time in chunks aligned to its
+/// end, so every suffix of a host shares the host's chunks: one right-to-left
+/// pass over the request's host yields the hash of every suffix that starts
+/// at a label, with one extra multiply each, and dots are found a word at a
+/// time. Wildcard probes are made only at label depths where some wildcard
+/// pattern exists. Every probe reads one cache line (see `ByteKeyTable`) and
+/// verifies the bytes, so `foo.com`/`bar.com` can never allow `barfoo.com`
+/// (the shared-suffix bug of GHSA-vhxv-fg4m-p2w8).
 ///
-/// - Complexity: O(k) expected for a host of k labels; O(total pattern bytes) memory.
+/// - Complexity: O(length of the origin) per decision, independent of the
+///   number of patterns: one hash of the origin and one probe, then, only if
+///   the policy has wildcard or any-port patterns, one multiply per 8 host
+///   bytes and at most one probe per label. Memory O(total pattern bytes).
 public struct TrieOriginMatcher: OriginMatcher {
-    struct Edge: Sendable {
-        var hash: UInt64 = 0
-        /// The label's bytes when it is at most 8 long (see `labelWord`).
-        var word: UInt64 = 0
-        var parent: UInt32 = 0
-        /// 0 marks an empty slot (the root is never a child).
-        var child: UInt32 = 0
-        var poolOffset: UInt32 = 0
-        var length: UInt32 = 0
+    /// A (scheme, port) rule: scheme id in bits 24..30, port kind in 16..17, port in 0..15;
+    /// or `overflow | index` of a sorted rule list in `Rules`.
+    enum Rule {
+        static let none: UInt32 = 0xFFFF_FFFF
+        static let overflow: UInt32 = 0x8000_0000
+        static let portDefault: UInt32 = 0, portAny: UInt32 = 1, portExact: UInt32 = 2
     }
 
-    struct Node: Sendable {
-        var exactStart: UInt32 = 0
-        var exactCount: UInt32 = 0
-        var wildcardStart: UInt32 = 0
-        var wildcardCount: UInt32 = 0
+    /// A scheme as two little-endian words; schemes longer than 16 bytes by hash and length.
+    struct Scheme: Sendable, Equatable {
+        var low: UInt64
+        var high: UInt64
+        var length: Int
     }
 
-    /// A (scheme, port) rule: scheme id in bits 24..31, port kind in 16..23, port in 0..15.
-    typealias Rule = UInt32
-    static let portDefault: UInt32 = 0, portAny: UInt32 = 1, portExact: UInt32 = 2
+    /// Rule lists of nodes with several rules, and the interned schemes, in raw
+    /// memory so reading them takes no reference count.
+    final class Rules: @unchecked Sendable {
+        // Safe to share: written once in `init`, only read afterwards.
+        let lists: UnsafeMutableBufferPointer<UInt32>
+        let schemes: UnsafeMutableBufferPointer<Scheme>
 
-    let schemes: [[UInt8]]
-    let edges: [Edge]
-    let edgeMask: Int
-    let nodes: [Node]
-    let rules: [Rule]
-    /// Label bytes longer than 8, for the edges that need them.
-    let pool: [UInt8]
+        init(lists: [UInt32], schemes: [Scheme]) {
+            self.lists = .allocate(capacity: max(lists.count, 1))
+            _ = self.lists.initialize(from: lists)
+            self.schemes = .allocate(capacity: max(schemes.count, 1))
+            _ = self.schemes.initialize(from: schemes)
+        }
+
+        deinit {
+            lists.deallocate()
+            schemes.deallocate()
+        }
+    }
+
+    /// Exact patterns without `:*`, keyed by the whole serialized origin.
+    let origins: ByteKeyTable
+    /// Trie nodes of exact hosts with `:*` ports, by path hash; value: rule.
+    let hosts: ByteKeyTable
+    /// Trie nodes rooting `*.` patterns, by path hash; value: rule.
+    let suffixes: ByteKeyTable
+    let rules: Rules
+    let schemeCount: Int
+    /// Bit d set when some wildcard pattern's suffix has d labels (d < 64).
+    let wildcardDepths: UInt64
+    /// A wildcard suffix with 64 labels or more exists (never in practice; kept exact).
+    let deepWildcards: Bool
 
     public init(patterns: [OriginPattern]) {
-        var schemes: [[UInt8]] = []
-        var pool: [UInt8] = []
-        // Build with dictionaries, then freeze into flat arrays.
-        var children: [[UInt8]: UInt32] = [:]   // key: parent (4 bytes) + label
-        var edgeList: [(parent: UInt32, label: [UInt8], child: UInt32)] = []
-        var exactRules: [[Rule]] = [[]]
-        var wildcardRules: [[Rule]] = [[]]
+        var schemes: [Scheme] = []
+        var hostRules: [[UInt8]: [UInt32]] = [:], hostOrder: [[UInt8]] = []
+        var suffixRules: [[UInt8]: [UInt32]] = [:], suffixOrder: [[UInt8]] = []
+        var exactOrigins: [(key: [UInt8], hash: UInt64, value: UInt32)] = []
+        var wildcardDepths: UInt64 = 0
+        var deepWildcards = false
         for pattern in patterns {
-            let scheme = Array(pattern.scheme.utf8)
+            if !pattern.isWildcardHost && pattern.port != .any {
+                let key = Array(pattern.text.utf8)
+                exactOrigins.append((key, ByteHash.hash(key), 1))
+                continue
+            }
+            let scheme = Self.scheme(Array(pattern.scheme.utf8))
             let schemeID: Int
             if let found = schemes.firstIndex(of: scheme) { schemeID = found } else { schemeID = schemes.count; schemes.append(scheme) }
-            var node: UInt32 = 0
-            for label in pattern.host.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).reversed() {
-                let labelBytes = Array(label)
-                var key = withUnsafeBytes(of: node.littleEndian) { Array($0) }
-                key += labelBytes
-                if let child = children[key] {
-                    node = child
-                } else {
-                    let child = UInt32(exactRules.count)
-                    exactRules.append([])
-                    wildcardRules.append([])
-                    children[key] = child
-                    edgeList.append((node, labelBytes, child))
-                    node = child
-                }
-            }
             let portBits: UInt32
             switch pattern.port {
-            case .defaultPort: portBits = Self.portDefault << 16
-            case .any: portBits = Self.portAny << 16
-            case let .exact(p): portBits = Self.portExact << 16 | UInt32(p)
+            case .defaultPort: portBits = Rule.portDefault << 16
+            case .any: portBits = Rule.portAny << 16
+            case let .exact(p): portBits = Rule.portExact << 16 | UInt32(p)
             }
             let rule = UInt32(schemeID) << 24 | portBits
+            let host = Array(pattern.host.utf8)
             if pattern.isWildcardHost {
-                if !wildcardRules[Int(node)].contains(rule) { wildcardRules[Int(node)].append(rule) }
-            } else if !exactRules[Int(node)].contains(rule) {
-                exactRules[Int(node)].append(rule)
+                if suffixRules[host] == nil { suffixOrder.append(host) }
+                if suffixRules[host, default: []].contains(rule) == false { suffixRules[host, default: []].append(rule) }
+                let depth = host.count(where: { $0 == UInt8(ascii: ".") }) + 1
+                if depth < 64 { wildcardDepths |= 1 << UInt64(depth) } else { deepWildcards = true }
+            } else {
+                if hostRules[host] == nil { hostOrder.append(host) }
+                if hostRules[host, default: []].contains(rule) == false { hostRules[host, default: []].append(rule) }
             }
         }
-        var nodes: [Node] = []
-        var rules: [Rule] = []
-        nodes.reserveCapacity(exactRules.count)
-        for i in exactRules.indices {
-            var node = Node()
-            node.exactStart = UInt32(rules.count); node.exactCount = UInt32(exactRules[i].count)
-            rules += exactRules[i]
-            node.wildcardStart = UInt32(rules.count); node.wildcardCount = UInt32(wildcardRules[i].count)
-            rules += wildcardRules[i]
-            nodes.append(node)
+        var lists: [UInt32] = []
+        func encode(_ rules: [UInt32]) -> UInt32 {
+            if rules.count == 1 { return rules[0] }
+            // Sorted, so a host with thousands of ports is searched, not scanned.
+            let index = UInt32(lists.count)
+            lists.append(UInt32(rules.count))
+            lists += rules.sorted()
+            return Rule.overflow | index
         }
-        var capacity = 16
-        while capacity < edgeList.count * 2 { capacity <<= 1 }
-        var edges = [Edge](repeating: Edge(), count: capacity)
-        let mask = capacity - 1
-        for (parent, label, child) in edgeList {
-            var edge = Edge()
-            edge.parent = parent
-            edge.child = child
-            edge.length = UInt32(label.count)
-            label.withUnsafeBytes { l in
-                edge.hash = Self.labelHash(l.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, l.count, parent: parent)
-                if l.count <= 8 { edge.word = Self.labelWord(l.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, l.count) }
-            }
-            if label.count > 8 {
-                edge.poolOffset = UInt32(pool.count)
-                pool += label
-            }
-            var i = Int(truncatingIfNeeded: edge.hash) & mask
-            while edges[i].child != 0 { i = (i + 1) & mask }
-            edges[i] = edge
+        func entries(_ order: [[UInt8]], _ rules: [[UInt8]: [UInt32]]) -> [(key: [UInt8], hash: UInt64, value: UInt32)] {
+            order.map { host in (host, host.withUnsafeBytes { Self.pathHash($0.baseAddress!, $0.count) }, encode(rules[host]!)) }
         }
-        self.schemes = schemes
-        self.edges = edges
-        self.edgeMask = mask
-        self.nodes = nodes
-        self.rules = rules
-        self.pool = pool
+        origins = ByteKeyTable(exactOrigins)
+        hosts = ByteKeyTable(entries(hostOrder, hostRules))
+        suffixes = ByteKeyTable(entries(suffixOrder, suffixRules))
+        self.rules = Rules(lists: lists, schemes: schemes)
+        schemeCount = schemes.count
+        self.wildcardDepths = wildcardDepths
+        self.deepWildcards = deepWildcards
     }
 
-    /// The label as one word: exact for lengths up to 8 (with the length, it is unique).
-    @inline(__always)
-    static func labelWord(_ p: UnsafeRawPointer, _ count: Int) -> UInt64 {
-        count == 8 ? p.loadUnaligned(as: UInt64.self) : ByteHash.loadPartial(p, count)
+    static func scheme(_ bytes: [UInt8]) -> Scheme {
+        bytes.withUnsafeBytes { requestScheme($0.baseAddress!, $0.count) }
     }
 
     @inline(__always)
-    static func labelHash(_ p: UnsafeRawPointer, _ count: Int, parent: UInt32) -> UInt64 {
-        if count <= 8 {
-            return ByteHash.fold(labelWord(p, count) ^ 0xA076_1D64_78BD_642F, (UInt64(parent) << 8 | UInt64(count)) ^ 0xE703_7ED1_A0B4_28DB)
+    static func requestScheme(_ p: UnsafeRawPointer, _ count: Int) -> Scheme {
+        if count > 16 { return Scheme(low: ByteHash.hash(p, count), high: 0, length: count) }
+        if count > 8 {
+            let high = count == 16 ? p.loadUnaligned(fromByteOffset: 8, as: UInt64.self) : ByteHash.loadPartial(p + 8, count - 8)
+            return Scheme(low: p.loadUnaligned(as: UInt64.self), high: high, length: count)
         }
-        return ByteHash.hash(p, count, seed: UInt64(parent))
+        return Scheme(low: count == 8 ? p.loadUnaligned(as: UInt64.self) : ByteHash.loadPartial(p, count), high: 0, length: count)
+    }
+
+    // MARK: Path hash
+
+    static let seed: UInt64 = 0x2D35_8DCC_AA6C_78A5
+
+    @inline(__always)
+    static func chunk(_ h: UInt64, _ word: UInt64) -> UInt64 {
+        ByteHash.fold(h ^ word, 0xA076_1D64_78BD_642F)
     }
 
     @inline(__always)
-    static func admits(_ rule: Rule, scheme: UInt32, port: UInt16) -> Bool {
+    static func finish(_ h: UInt64, partial: UInt64, length: Int) -> UInt64 {
+        ByteHash.fold(h ^ partial ^ 0x8EBC_6AF0_9C88_C6E3, 0xE703_7ED1_A0B4_28DB ^ UInt64(length))
+    }
+
+    /// The path hash of `length` bytes at `p`: chunks of eight from the end,
+    /// then the leftmost `length % 8` bytes, then the length.
+    static func pathHash(_ p: UnsafeRawPointer, _ length: Int) -> UInt64 {
+        var h = seed
+        var end = length
+        while end >= 8 {
+            h = chunk(h, p.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self))
+            end -= 8
+        }
+        var partial: UInt64 = 0
+        for i in 0..<end { partial |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << (8 * UInt64(i)) }
+        return finish(h, partial: partial, length: length)
+    }
+
+    /// 0x80 in each byte of `word` that is a dot, 0 elsewhere (exact: no borrow carries).
+    @inline(__always)
+    static func dots(_ word: UInt64) -> UInt64 {
+        let x = word ^ 0x2E2E_2E2E_2E2E_2E2E
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
+
+    /// The top `count` (0...8) bytes of `word`, as the low bytes of the result.
+    @inline(__always)
+    static func topBytes(_ word: UInt64, _ count: Int) -> UInt64 {
+        count == 0 ? 0 : word >> UInt64(64 - 8 * count)
+    }
+
+    // MARK: Rules
+
+    @inline(__always)
+    static func admits(_ rule: UInt32, scheme: UInt32, port: UInt16) -> Bool {
         guard rule >> 24 == scheme else { return false }
         switch (rule >> 16) & 0xFF {
-        case portDefault: return port == 0
-        case portAny: return true
+        case Rule.portDefault: return port == 0
+        case Rule.portAny: return true
         default: return UInt16(truncatingIfNeeded: rule) == port
         }
     }
 
-    public func matches(_ origin: RequestOrigin) -> Bool {
-        let bytes = origin.bytes
-        guard let base = bytes.baseAddress else { return false }
-        // Scheme id: policies name a handful of schemes, compared as words.
-        var schemeID: UInt32 = .max
-        for (i, scheme) in schemes.enumerated() where scheme.count == origin.schemeLength {
-            if scheme.withUnsafeBytes({ bytes.bytesEqual(from: 0, count: $0.count, to: $0.baseAddress!) }) {
-                schemeID = UInt32(i)
-                break
-            }
+    @inline(__always)
+    func admits(_ encoded: UInt32, scheme: UInt32, port: UInt16) -> Bool {
+        if encoded & Rule.overflow == 0 { return Self.admits(encoded, scheme: scheme, port: port) }
+        // A rule list: the request matches its scheme's any-port rule or its own port's rule.
+        let index = Int(encoded & ~Rule.overflow)
+        let list = UnsafeBufferPointer(rebasing: rules.lists[(index + 1)..<(index + 1 + Int(rules.lists[index]))])
+        let own = scheme << 24 | (port == 0 ? Rule.portDefault << 16 : Rule.portExact << 16 | UInt32(port))
+        return Self.sortedContains(list, scheme << 24 | Rule.portAny << 16) || Self.sortedContains(list, own)
+    }
+
+    @inline(__always)
+    static func sortedContains(_ list: UnsafeBufferPointer<UInt32>, _ key: UInt32) -> Bool {
+        var low = 0, high = list.count
+        while low < high {
+            let mid = (low + high) >> 1
+            if list[mid] < key { low = mid + 1 } else { high = mid }
         }
-        guard schemeID != .max else { return false }
-        let port = origin.port
-        return edges.withUnsafeBufferPointer { edges in
-            nodes.withUnsafeBufferPointer { nodes in
-                rules.withUnsafeBufferPointer { rules in
-                    pool.withUnsafeBytes { pool in
-                        var node: UInt32 = 0
-                        var end = origin.hostEnd
-                        let start = origin.hostStart
-                        while true {
-                            var labelStart = end
-                            while labelStart > start && base.load(fromByteOffset: labelStart - 1, as: UInt8.self) != UInt8(ascii: ".") {
-                                labelStart -= 1
-                            }
-                            let label = base + labelStart
-                            let count = end - labelStart
-                            let h = Self.labelHash(label, count, parent: node)
-                            let word = count <= 8 ? Self.labelWord(label, count) : 0
-                            var i = Int(truncatingIfNeeded: h) & edgeMask
-                            var next: UInt32 = 0
-                            while true {
-                                let edge = edges[i]
-                                if edge.child == 0 { return false }
-                                if edge.hash == h && edge.parent == node && Int(edge.length) == count
-                                    && (count <= 8 ? edge.word == word : bytes.bytesEqual(from: labelStart, count: count, to: pool.baseAddress! + Int(edge.poolOffset))) {
-                                    next = edge.child
-                                    break
-                                }
-                                i = (i + 1) & edgeMask
-                            }
-                            node = next
-                            let info = nodes[Int(node)]
-                            if labelStart == start {
-                                var r = Int(info.exactStart)
-                                let rEnd = r + Int(info.exactCount)
-                                while r < rEnd {
-                                    if Self.admits(rules[r], scheme: schemeID, port: port) { return true }
-                                    r += 1
-                                }
-                                return false
-                            }
-                            var r = Int(info.wildcardStart)
-                            let rEnd = r + Int(info.wildcardCount)
-                            while r < rEnd {
-                                if Self.admits(rules[r], scheme: schemeID, port: port) { return true }
-                                r += 1
-                            }
-                            end = labelStart - 1
-                        }
-                    }
+        return low < list.count && list[low] == key
+    }
+
+    // MARK: Matching
+
+    public func matches(_ origin: RequestOrigin) -> Bool {
+        guard let base = origin.bytes.baseAddress else { return false }
+        if origins.count > 0, origins.find(hash: ByteHash.hash(base, origin.bytes.count), key: base, length: origin.bytes.count) != nil {
+            return true
+        }
+        guard hosts.count + suffixes.count > 0 else { return false }
+        let requested = Self.requestScheme(base, origin.schemeLength)
+        var schemeID: UInt32 = .max
+        for i in 0..<schemeCount where rules.schemes[i] == requested {
+            schemeID = UInt32(i)
+            break
+        }
+        if schemeID == .max { return false }
+        return matchesTrie(base, start: origin.hostStart, end: origin.hostEnd, scheme: schemeID, port: origin.port)
+    }
+
+    /// Walks the host's chunks from the right, probing wildcard nodes at each
+    /// label boundary and the any-port host node at the start.
+    @inline(__always)
+    func matchesTrie(_ base: UnsafeRawPointer, start: Int, end: Int, scheme: UInt32, port: UInt16) -> Bool {
+        var h = Self.seed
+        var e = end
+        var depth = 0
+        while true {
+            // The chunk [e - 8, e); hosts start at index 4 or later, so only
+            // tiny origins need the byte-wise read.
+            let word: UInt64
+            if e >= 8 {
+                word = base.loadUnaligned(fromByteOffset: e - 8, as: UInt64.self)
+            } else {
+                var w: UInt64 = 0
+                for i in 0..<e { w |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << UInt64(8 * (8 - e + i)) }
+                word = w
+            }
+            var dotMask = Self.dots(word)
+            let hostStartsHere = start > e - 8
+            if hostStartsHere {
+                let below = start - (e - 8)
+                dotMask = below >= 8 ? 0 : dotMask & (~0 << UInt64(8 * below))
+            }
+            // Each dot, right to left, ends a proper suffix: `*.` patterns rooted there cover the host.
+            while dotMask != 0 {
+                let bit = 63 - dotMask.leadingZeroBitCount
+                dotMask ^= 1 << UInt64(bit)
+                depth += 1
+                guard depth < 64 ? (wildcardDepths >> UInt64(depth)) & 1 != 0 : deepWildcards else { continue }
+                let suffixStart = e - 8 + (bit >> 3) + 1
+                let hash = Self.finish(h, partial: Self.topBytes(word, e - suffixStart), length: end - suffixStart)
+                if let rule = suffixes.find(hash: hash, key: base + suffixStart, length: end - suffixStart),
+                   admits(rule, scheme: scheme, port: port) {
+                    return true
                 }
             }
+            if hostStartsHere {
+                guard hosts.count > 0 else { return false }
+                let hash = Self.finish(h, partial: Self.topBytes(word, e - start), length: end - start)
+                guard let rule = hosts.find(hash: hash, key: base + start, length: end - start) else { return false }
+                return admits(rule, scheme: scheme, port: port)
+            }
+            h = Self.chunk(h, word)
+            e -= 8
         }
     }
 
     public var retainedBytes: Int? {
-        edges.capacity * MemoryLayout<Edge>.stride + nodes.capacity * MemoryLayout<Node>.stride
-            + rules.capacity * MemoryLayout<Rule>.stride + pool.capacity + schemes.reduce(0) { $0 + $1.capacity + 32 }
+        origins.retainedBytes + hosts.retainedBytes + suffixes.retainedBytes
+            + rules.lists.count * 4 + rules.schemes.count * MemoryLayout<Scheme>.stride
     }
 }

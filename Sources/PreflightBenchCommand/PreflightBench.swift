@@ -13,6 +13,6 @@ struct PreflightBench: ParsableCommand {
               preflight-bench check --policy policy.json
               preflight-bench evaluate --policy policy.json --origin https://app.example.com --method PUT --headers content-type
             """,
-        subcommands: [CheckCommand.self, EvaluateCommand.self]
+        subcommands: [CheckCommand.self, EvaluateCommand.self, MatchersCommand.self]
     )
 }

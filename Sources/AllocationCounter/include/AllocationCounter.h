@@ -1,0 +1,13 @@
+#ifndef PREFLIGHT_ALLOCATION_COUNTER_H
+#define PREFLIGHT_ALLOCATION_COUNTER_H
+#include <stdint.h>
+
+/// Heap allocations (malloc, calloc, realloc, posix_memalign, aligned_alloc,
+/// memalign) made by the calling thread so far. Reading it costs a thread-local load.
+uint64_t preflight_thread_allocations(void);
+
+/// 1 when the counting interposer is linked and active; 0 in sanitizer builds,
+/// where the sanitizer owns malloc and allocations cannot be counted this way.
+int preflight_allocation_counting_active(void);
+
+#endif

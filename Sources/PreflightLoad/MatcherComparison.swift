@@ -1,0 +1,195 @@
+public import OriginMatching
+import PreflightWorkload
+
+/// One strategy measured on one pattern list.
+public struct MatcherMeasurement: Sendable {
+    public var matcher: OriginMatcherKind
+    public var patterns: Int
+    /// Nanoseconds per decision: median, min and max over the repetitions.
+    public var nsPerDecision: Spread
+    /// Allocations per decision over all timed decisions; nil when not countable.
+    public var allocationsPerDecision: Double?
+    /// Time to build the structure from the pattern list (median of up to 3 builds).
+    public var buildMicroseconds: Double
+    /// Heap bytes the structure holds, when it can be counted.
+    public var retainedBytes: Int?
+    /// Decisions timed in all repetitions.
+    public var decisions: Int
+    /// Share of the request stream the policy allows (the same for every strategy).
+    public var allowedShare: Double
+}
+
+/// Measures every matcher strategy on the same pattern lists and request
+/// stream, after checking that they all decide the stream identically.
+///
+/// What is timed: `matches` on origins parsed beforehand (parsing is common to
+/// all strategies and is measured by the evaluation benchmarks), walked in
+/// order from a pre-generated array, in batches of about a millisecond so
+/// reading the clock costs nothing measurable.
+public struct MatcherComparison: Sendable {
+    public var matchers: [OriginMatcherKind]
+    public var repetitions: Int
+    public var secondsPerRepetition: Double
+    /// Origins in the request stream (a power of two).
+    public var streamLength: Int
+    /// Share of the stream that the policy allows; the rest are near misses.
+    public var allowedShare: Double
+    public var seed: UInt64
+
+    public init(matchers: [OriginMatcherKind] = OriginMatcherKind.allCases, repetitions: Int = 5, secondsPerRepetition: Double = 0.2,
+                streamLength: Int = 1 << 16, allowedShare: Double = 0.7, seed: UInt64 = 7) {
+        self.matchers = matchers
+        self.repetitions = repetitions
+        self.secondsPerRepetition = secondsPerRepetition
+        self.streamLength = streamLength
+        self.allowedShare = allowedShare
+        self.seed = seed
+    }
+
+    public struct DisagreementError: Error, CustomStringConvertible {
+        public var matcher: OriginMatcherKind
+        public var origin: String
+        public var expected: Bool
+        public var description: String { "matcher \(matcher) decided \(origin) as \(!expected), the reference as \(expected)" }
+    }
+
+    /// Measures each strategy on `patterns`.
+    public func measure(patterns: [OriginPattern], allocations: AllocationProbe,
+                        progress: (String) -> Void = { _ in }) throws(DisagreementError) -> [MatcherMeasurement] {
+        let stream = OriginStream(patterns: patterns, length: streamLength, allowedShare: allowedShare, seed: seed)
+        defer { stream.deallocate() }
+        var results: [MatcherMeasurement] = []
+        for kind in matchers {
+            progress("\(kind) at \(patterns.count) patterns")
+            switch kind {
+            case .linear: results.append(try measure(LinearOriginMatcher.self, kind, patterns, stream, allocations))
+            case .regex: results.append(try measure(RegexOriginMatcher.self, kind, patterns, stream, allocations))
+            case .hashed: results.append(try measure(HashedOriginMatcher.self, kind, patterns, stream, allocations))
+            case .trie: results.append(try measure(TrieOriginMatcher.self, kind, patterns, stream, allocations))
+            }
+        }
+        return results
+    }
+
+    /// Generic over the concrete type so the timed loop calls `matches` directly,
+    /// as a server built on one strategy would.
+    func measure<M: OriginMatcher>(_: M.Type, _ kind: OriginMatcherKind, _ patterns: [OriginPattern], _ stream: OriginStream,
+                                   _ allocations: AllocationProbe) throws(DisagreementError) -> MatcherMeasurement {
+        let clock = ContinuousClock()
+        var builds: [Double] = []
+        var matcher: M! = nil
+        for _ in 0..<3 {
+            let start = clock.now
+            matcher = M(patterns: patterns)
+            builds.append(seconds(clock.now - start) * 1e6)
+            if builds.last! > 200_000 { break }
+        }
+        // Agreement with the reference semantics, on a prefix of the stream
+        // (all of it for fast strategies) before anything is timed.
+        let checkCount = kind == .regex ? min(stream.expected.count, 64) : stream.expected.count
+        for i in 0..<checkCount where matcher.matches(stream.origins[i]) != stream.expected[i] {
+            throw DisagreementError(matcher: kind, origin: String(decoding: stream.origins[i].bytes, as: UTF8.self), expected: stream.expected[i])
+        }
+        // Calibrate a batch of about 1 ms.
+        var batch = 1
+        while true {
+            let start = clock.now
+            _ = Self.run(matcher, stream, start: 0, count: batch)
+            let elapsed = seconds(clock.now - start)
+            if elapsed >= 0.002 || batch >= 1 << 22 {
+                batch = max(1, Int(Double(batch) * 0.001 / max(elapsed, 1e-9)))
+                break
+            }
+            batch *= 2
+        }
+        var samples: [Double] = []
+        var decisions = 0
+        var position = 0
+        var sink = 0
+        let allocationsBefore = allocations.read()
+        for _ in 0..<repetitions {
+            var done = 0
+            let start = clock.now
+            var elapsed = 0.0
+            repeat {
+                sink &+= Self.run(matcher, stream, start: position, count: batch)
+                position = (position + batch) & stream.mask
+                done += batch
+                elapsed = seconds(clock.now - start)
+            } while elapsed < secondsPerRepetition
+            samples.append(elapsed * 1e9 / Double(done))
+            decisions += done
+        }
+        let allocated = allocations.read() &- allocationsBefore
+        blackHole(sink)
+        return MatcherMeasurement(
+            matcher: kind, patterns: patterns.count, nsPerDecision: Spread(samples),
+            allocationsPerDecision: allocations.isActive ? Double(allocated) / Double(decisions) : nil,
+            buildMicroseconds: Spread(builds).median, retainedBytes: matcher.retainedBytes,
+            decisions: decisions, allowedShare: stream.allowedShare)
+    }
+
+    /// The timed loop: walks the stream in order, no random numbers, counts matches.
+    @inline(never)
+    static func run<M: OriginMatcher>(_ matcher: M, _ stream: OriginStream, start: Int, count: Int) -> Int {
+        var matches = 0
+        var i = start
+        stream.origins.withUnsafeBufferPointer { origins in
+            for _ in 0..<count {
+                if matcher.matches(origins[i]) { matches &+= 1 }
+                i = (i &+ 1) & stream.mask
+            }
+        }
+        return matches
+    }
+}
+
+/// Keeps a value alive so the optimizer cannot remove the work that produced it.
+@inline(never)
+public func blackHole<T>(_ value: T) {}
+
+/// A request stream of parsed origins over one buffer that outlives the measurement.
+struct OriginStream {
+    let buffer: UnsafeMutableRawBufferPointer
+    let origins: [RequestOrigin]
+    /// The reference decision (some pattern's `matches`) for a prefix of the
+    /// stream: the reference is a linear scan, too slow for all of it at 10,000 patterns.
+    let expected: [Bool]
+    static let referencePrefix = 1024
+    let mask: Int
+    let allowedShare: Double
+
+    init(patterns: [OriginPattern], length: Int, allowedShare: Double, seed: UInt64) {
+        precondition(length > 0 && length & (length - 1) == 0, "stream length must be a power of two")
+        var rng = SplitMix64(seed: seed)
+        var texts: [String] = []
+        texts.reserveCapacity(length)
+        while texts.count < length {
+            guard let pattern = patterns.randomElement(using: &rng)?.text else { texts.append("https://nobody.example"); continue }
+            let origin = rng.nextUnit() < allowedShare ? SyntheticPolicy.allowedOrigin(for: pattern, &rng) : SyntheticPolicy.nearMiss(for: pattern, &rng)
+            // Only well-formed origins reach a matcher; the engine refuses the rest before matching.
+            if RequestOrigin.withParsed(origin, { if case .origin = $0 { return true } else { return false } }) { texts.append(origin) }
+        }
+        let total = texts.reduce(0) { $0 + $1.utf8.count }
+        buffer = .allocate(byteCount: max(total, 1), alignment: 8)
+        var origins: [RequestOrigin] = []
+        var expected: [Bool] = []
+        var offset = 0
+        for text in texts {
+            let count = text.utf8.count
+            _ = UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<(offset + count)]).copyBytes(from: text.utf8)
+            let view = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)])
+            if case let .origin(o) = RequestOrigin.parse(view) {
+                origins.append(o)
+                if expected.count < Self.referencePrefix { expected.append(patterns.contains { $0.matches(o) }) }
+            }
+            offset += count
+        }
+        self.origins = origins
+        self.expected = expected
+        self.mask = length - 1
+        self.allowedShare = Double(expected.filter { $0 }.count) / Double(max(expected.count, 1))
+    }
+
+    func deallocate() { buffer.deallocate() }
+}

@@ -1,0 +1,22 @@
+/// Median, minimum and maximum of repeated measurements.
+public struct Spread: Sendable, Equatable {
+    public var median: Double
+    public var min: Double
+    public var max: Double
+
+    public init(_ samples: [Double]) {
+        precondition(!samples.isEmpty, "a spread needs at least one sample")
+        let sorted = samples.sorted()
+        let mid = sorted.count / 2
+        median = sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+        min = sorted.first!
+        max = sorted.last!
+    }
+}
+
+/// Seconds between two instants of the continuous clock, as a Double.
+@inline(__always)
+func seconds(_ duration: Duration) -> Double {
+    let c = duration.components
+    return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+}

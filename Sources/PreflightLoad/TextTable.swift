@@ -1,0 +1,76 @@
+/// Plain-text and CSV renderings of rows of cells, for the tool's output.
+public struct TextTable: Sendable {
+    public var header: [String]
+    public var rows: [[String]]
+    /// Columns aligned right (numbers); the others align left.
+    public var rightAligned: Set<Int>
+
+    public init(header: [String], rows: [[String]] = [], rightAligned: Set<Int> = []) {
+        self.header = header
+        self.rows = rows
+        self.rightAligned = rightAligned
+    }
+
+    /// Columns padded to their widest cell, two spaces apart.
+    public var text: String {
+        let widths = header.indices.map { c in ([header] + rows).map { $0.count > c ? $0[c].count : 0 }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: max(0, widths[c] - cell.count))
+                return rightAligned.contains(c) ? pad + cell : cell + pad
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+        return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n")
+    }
+
+    /// A Markdown table.
+    public var markdown: String {
+        let align = header.indices.map { rightAligned.contains($0) ? "---:" : "---" }
+        return ([header, align] + rows).map { "| " + $0.joined(separator: " | ") + " |" }.joined(separator: "\n")
+    }
+
+    /// RFC 4180 CSV with a header line.
+    public var csv: String {
+        ([header] + rows).map { $0.map(TextTable.csvField).joined(separator: ",") }.joined(separator: "\n")
+    }
+
+    static func csvField(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return s }
+        return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}
+
+/// Formats a number for tables: fixed decimals chosen by magnitude.
+public func formatNumber(_ value: Double) -> String {
+    guard value.isFinite else { return "-" }
+    let magnitude = abs(value)
+    let digits = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : 3
+    return formatFixed(value, digits)
+}
+
+func formatFixed(_ value: Double, _ digits: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let scaled = (abs(value) * scale).rounded()
+    guard scaled < 9e18 else { return String(value) }
+    let n = UInt64(scaled), unit = UInt64(scale)
+    var fraction = String(n % unit)
+    while fraction.count < digits { fraction = "0" + fraction }
+    let sign = value < 0 && n != 0 ? "-" : ""
+    return digits == 0 ? "\(sign)\(n / unit)" : "\(sign)\(n / unit).\(fraction)"
+}
+
+/// Bytes in B, KiB or MiB.
+public func formatBytes(_ bytes: Int) -> String {
+    if bytes < 1024 { return "\(bytes) B" }
+    if bytes < 1 << 20 { return formatNumber(Double(bytes) / 1024) + " KiB" }
+    return formatNumber(Double(bytes) / 1_048_576) + " MiB"
+}
