@@ -139,3 +139,52 @@ struct SplitMix64: RandomNumberGenerator {
         #expect(allowed > decided / 10 && allowed < decided * 9 / 10)
     }
 }
+
+@Suite struct OriginMatcherEdgeTests {
+    func agree(_ patterns: [String], _ origins: [String]) throws {
+        let parsed = try patterns.map { try OriginPattern.parse($0) }
+        let matchers = OriginMatcherKind.allCases.map { ($0, $0.makeMatcher(patterns: parsed)) }
+        for origin in origins {
+            RequestOrigin.withParsed(origin) { result in
+                guard case let .origin(o) = result else { return }
+                let expected = parsed.contains { $0.matches(o) }
+                for (kind, matcher) in matchers {
+                    #expect(matcher.matches(o) == expected, "\(kind) \(origin)")
+                }
+            }
+        }
+    }
+
+    /// Every host length across chunk boundaries, and keys past the 48 inline bytes.
+    @Test func hostLengthsAcrossChunkAndInlineBoundaries() throws {
+        var patterns: [String] = []
+        var origins: [String] = []
+        for length in 1...70 {
+            // Labels of up to 9 bytes, so dots land at every offset of a chunk.
+            var label = ""
+            while label.count < length { label += (label.isEmpty ? "" : ".") + String(repeating: "x", count: min(9, length - label.count)) }
+            label = String(label.prefix(length))
+            if label.hasSuffix(".") { label.removeLast(); label += "z" }
+            patterns += ["https://\(label).io", "https://*.\(label).io", "http://\(label).io:*"]
+            origins += ["https://\(label).io", "https://a.\(label).io", "https://ab.cd.\(label).io", "http://\(label).io:9",
+                        "https://\(label)y.io", "https://y\(label).io", "https://a.\(label).io:1", "http://a.\(label).io"]
+        }
+        try agree(patterns, origins)
+    }
+
+    @Test func tinyOriginsAndSingleLabelHosts() throws {
+        try agree(["a://b", "a://*.b", "a://c:*", "http://x:*"], ["a://b", "a://c.b", "a://c", "a://c:1", "http://x", "http://x:80", "a://bb", "b://b"])
+    }
+
+    /// A host with many ports keeps its rules in a sorted list; any-port and default-port rules mix in.
+    @Test func hostsWithManyPortsAndSchemes() throws {
+        var patterns = (0..<200).map { "http://localhost:\(3000 + 2 * $0)" }
+        patterns += ["https://*.example.com:8443", "https://*.example.com", "wss://*.example.com:*", "http://dev.example.com:*",
+                     "https://dev.example.com:9000"]
+        let origins = (2990...3410).map { "http://localhost:\($0)" }
+            + ["http://localhost", "https://a.example.com", "https://a.example.com:8443", "https://a.example.com:8444",
+               "wss://a.example.com:1", "ws://a.example.com", "http://dev.example.com", "http://dev.example.com:5",
+               "https://dev.example.com:9000", "https://dev.example.com:9001", "https://dev.example.com"]
+        try agree(patterns, origins)
+    }
+}
