@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependency direction (each module only sees those left of it):
-//   JSONValue, OriginMatching -> CORSPolicy -> PreflightWorkload -> PreflightLoad -> preflight-bench (CLI)
+//   JSONValue, OriginMatching -> CORSPolicy -> PreflightCache, PreflightWorkload -> PreflightLoad -> preflight-bench (CLI)
 //   AllocationCounter (C, malloc interposer) -> preflight-bench only
 // The library targets depend on nothing beyond the toolchain; only the CLI
 // pulls in swift-argument-parser. Benchmarks live in Benchmarks/Package.swift
@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .library(name: "CORSPolicy", targets: ["CORSPolicy"]),
         .library(name: "OriginMatching", targets: ["OriginMatching"]),
+        .library(name: "PreflightCache", targets: ["PreflightCache"]),
         .library(name: "JSONValue", targets: ["JSONValue"]),
         .executable(name: "preflight-bench", targets: ["PreflightBenchCommand"]),
     ],
@@ -29,8 +30,9 @@ let package = Package(
         .target(name: "JSONValue", swiftSettings: strictness),
         .target(name: "OriginMatching", swiftSettings: strictness),
         .target(name: "CORSPolicy", dependencies: ["OriginMatching", "JSONValue"], swiftSettings: strictness),
+        .target(name: "PreflightCache", dependencies: ["CORSPolicy", "OriginMatching"], swiftSettings: strictness),
         .target(name: "PreflightWorkload", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue"], swiftSettings: strictness),
-        .target(name: "PreflightLoad", dependencies: ["PreflightWorkload", "CORSPolicy", "OriginMatching", "JSONValue"], swiftSettings: strictness),
+        .target(name: "PreflightLoad", dependencies: ["PreflightWorkload", "PreflightCache", "CORSPolicy", "OriginMatching", "JSONValue"], swiftSettings: strictness),
         // Counts allocations by interposing malloc; linked into the executable only.
         .target(name: "AllocationCounter"),
         .executableTarget(
@@ -44,6 +46,7 @@ let package = Package(
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strictness),
         .testTarget(name: "OriginMatchingTests", dependencies: ["OriginMatching"], swiftSettings: strictness),
         .testTarget(name: "CORSPolicyTests", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue"], swiftSettings: strictness),
+        .testTarget(name: "PreflightCacheTests", dependencies: ["PreflightCache", "CORSPolicy", "OriginMatching"], swiftSettings: strictness),
         .testTarget(name: "PreflightLoadTests", dependencies: ["PreflightLoad", "PreflightWorkload", "CORSPolicy", "OriginMatching"], swiftSettings: strictness),
     ],
     swiftLanguageModes: [.v6]

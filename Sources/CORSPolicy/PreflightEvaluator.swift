@@ -11,7 +11,7 @@ public struct PreflightEvaluator: Sendable {
     public let matcherKind: OriginMatcherKind
     /// nil when the policy allows any origin.
     let matcher: (any OriginMatcher)?
-    let methods: [[UInt8]]
+    let methods: MethodTable
     let headerNames: HeaderNameTable
 
     public init(policy: CORSPolicy, matcher kind: OriginMatcherKind = .default) {
@@ -21,7 +21,7 @@ public struct PreflightEvaluator: Sendable {
         case .any: matcher = nil
         case let .patterns(patterns): matcher = kind.makeMatcher(patterns: patterns)
         }
-        methods = policy.methods.map { Array($0.utf8) }
+        methods = MethodTable(policy.methods)
         headerNames = HeaderNameTable(policy.requestHeaders)
     }
 
@@ -82,10 +82,7 @@ public struct PreflightEvaluator: Sendable {
             for (i, b) in method.enumerated() { upper |= UInt64(b & ~0x20) << (8 * UInt64(i)) }
             if upper == Self.connectWord || upper == Self.traceWord || upper == Self.trackWord { return .methodNotAllowed }
         }
-        if policy.allowsAnyMethod { return nil }
-        for allowed in methods where allowed.count == n {
-            if allowed.withUnsafeBytes({ method.bytesEqual(from: 0, count: n, to: $0.baseAddress!) }) { return nil }
-        }
+        if policy.allowsAnyMethod || methods.contains(method) { return nil }
         return .methodNotAllowed
     }
 
@@ -140,10 +137,50 @@ public struct PreflightEvaluator: Sendable {
     }
 }
 
+/// Allowed methods packed in raw memory: a method is a handful of bytes and a
+/// policy lists a handful of methods, so a scan beats hashing, and raw storage
+/// keeps reference counting (a contended atomic across workers) off the path.
+final class MethodTable: @unchecked Sendable {
+    // Safe to share: written once in `init`, only read afterwards.
+    let bytes: UnsafeMutableRawBufferPointer
+    /// (offset, length) of each method in `bytes`.
+    let spans: UnsafeMutableBufferPointer<(Int, Int)>
+
+    init(_ methods: [String]) {
+        let all = methods.flatMap { Array($0.utf8) }
+        bytes = .allocate(byteCount: max(all.count, 1), alignment: 8)
+        bytes.copyBytes(from: all)
+        spans = .allocate(capacity: max(methods.count, 1))
+        var offset = 0
+        for (i, method) in methods.enumerated() {
+            spans[i] = (offset, method.utf8.count)
+            offset += method.utf8.count
+        }
+        count = methods.count
+    }
+
+    let count: Int
+
+    deinit {
+        bytes.deallocate()
+        spans.deallocate()
+    }
+
+    @inline(__always)
+    func contains(_ method: UnsafeRawBufferPointer) -> Bool {
+        for i in 0..<count where spans[i].1 == method.count {
+            if method.bytesEqual(from: 0, count: method.count, to: UnsafeRawPointer(bytes.baseAddress!) + spans[i].0) { return true }
+        }
+        return false
+    }
+}
+
 /// Allowed request header names in an open-addressing table, looked up by a
 /// case-insensitive hash computed in the same pass that lowercases the bytes.
-struct HeaderNameTable: Sendable {
-    struct Slot: Sendable {
+/// Raw storage, written once: no reference counting on the lookup path.
+final class HeaderNameTable: @unchecked Sendable {
+    // Safe to share: written once in `init`, only read afterwards.
+    struct Slot {
         var hash: UInt64 = 0
         var offset: UInt32 = 0
         var length: UInt16 = 0
@@ -151,15 +188,16 @@ struct HeaderNameTable: Sendable {
         var indexPlusOne: UInt16 = 0
     }
 
-    let slots: [Slot]
-    let pool: [UInt8]
+    let slots: UnsafeMutableBufferPointer<Slot>
+    let pool: UnsafeMutableRawBufferPointer
     let mask: Int
     let longest: Int
 
     init(_ names: [String]) {
         var capacity = 8
         while capacity < names.count * 2 { capacity <<= 1 }
-        var slots = [Slot](repeating: Slot(), count: capacity)
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: Slot())
         var pool: [UInt8] = []
         for (index, name) in names.enumerated() {
             let bytes = Array(name.utf8)
@@ -169,10 +207,15 @@ struct HeaderNameTable: Sendable {
             slots[i] = Slot(hash: h, offset: UInt32(pool.count), length: UInt16(bytes.count), indexPlusOne: UInt16(index + 1))
             pool += bytes
         }
-        self.slots = slots
-        self.pool = pool
+        self.pool = .allocate(byteCount: max(pool.count, 1), alignment: 8)
+        self.pool.copyBytes(from: pool)
         self.mask = capacity - 1
         self.longest = names.map(\.utf8.count).max() ?? 0
+    }
+
+    deinit {
+        slots.deallocate()
+        pool.deallocate()
     }
 
     /// A hash of the lowercased bytes, eight at a time.
@@ -201,24 +244,20 @@ struct HeaderNameTable: Sendable {
         // A name longer than every allowed name is never scanned further.
         guard range.count <= longest else { return nil }
         let h = Self.hash(bytes, range)
-        return slots.withUnsafeBufferPointer { slots in
-            pool.withUnsafeBufferPointer { pool in
-                var i = Int(truncatingIfNeeded: h) & mask
-                while true {
-                    let slot = slots[i]
-                    if slot.indexPlusOne == 0 { return nil }
-                    if slot.hash == h && Int(slot.length) == range.count {
-                        var equal = true
-                        var k = 0
-                        for j in range {
-                            if RequestHeaderList.lowercasedTokenByte(bytes[j]) != pool[Int(slot.offset) + k] { equal = false; break }
-                            k += 1
-                        }
-                        if equal { return Int(slot.indexPlusOne) - 1 }
-                    }
-                    i = (i + 1) & mask
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let slot = slots[i]
+            if slot.indexPlusOne == 0 { return nil }
+            if slot.hash == h && Int(slot.length) == range.count {
+                var equal = true
+                var k = Int(slot.offset)
+                for j in range {
+                    if RequestHeaderList.lowercasedTokenByte(bytes[j]) != pool[k] { equal = false; break }
+                    k += 1
                 }
+                if equal { return Int(slot.indexPlusOne) - 1 }
             }
+            i = (i + 1) & mask
         }
     }
 

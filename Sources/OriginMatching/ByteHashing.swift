@@ -69,3 +69,13 @@ extension UnsafeRawBufferPointer {
         return ByteHash.loadPartial(base + i, count - i) == ByteHash.loadPartial(other + i, count - i)
     }
 }
+
+/// A fast, seeded, non-cryptographic hash of bytes (the one the matchers use),
+/// for tables whose keys clients choose: pass a random per-table seed so that
+/// colliding keys cannot be precomputed.
+///
+/// - Complexity: O(n), one multiply per eight bytes.
+@inlinable @inline(__always)
+public func hashBytes(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+    ByteHash.hash(bytes, seed: seed)
+}

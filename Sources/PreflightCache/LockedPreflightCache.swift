@@ -1,0 +1,82 @@
+public import CORSPolicy
+
+/// `locked`: one mutex around a `Dictionary` keyed by `String`, as a first
+/// attempt at a shared cache looks. Its hit path builds a `String` (an
+/// allocation), hashes it with SipHash and serializes every thread on one lock.
+/// A full cache drops an arbitrary entry.
+public final class LockedPreflightCache<Clock: PreflightClock>: PreflightDecider, @unchecked Sendable {
+    // Safe to share: `entries` and `counters` are touched only under `lock`;
+    // everything else is immutable or thread-safe itself.
+    struct Entry {
+        var reason: PreflightReason
+        var expiry: UInt64
+        var generation: UInt32
+    }
+
+    let lock = PThreadMutex()
+    var entries: [String: Entry] = [:]
+    var counters = CacheStatistics()
+    let holder: PolicyHolder
+    let capacity: Int
+    let clock: Clock
+
+    public init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: Clock) {
+        holder = PolicyHolder(evaluator, deniedTTLSeconds: configuration.deniedTTLSeconds)
+        capacity = max(1, configuration.capacity)
+        self.clock = clock
+    }
+
+    public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?) -> PreflightReason {
+        let key: String? = withUnsafeTemporaryAllocation(byteCount: CacheKey.maximumLength, alignment: 8) { buffer in
+            CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, into: buffer.baseAddress!).map {
+                String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: $0), as: UTF8.self)
+            }
+        }
+        guard let key else {
+            lock.withLock { counters.uncacheable += 1 }
+            return holder.withCurrent { $0.evaluate(origin: origin, method: method, requestHeaders: requestHeaders) }
+        }
+        let now = clock.nanoseconds()
+        let generation = holder.generation.load(ordering: .acquiring)
+        let cached: PreflightReason? = lock.withLock {
+            if let entry = entries[key] {
+                if entry.generation == generation && now < entry.expiry {
+                    counters.hits += 1
+                    return entry.reason
+                }
+                entries[key] = nil
+                counters.expired += 1
+            }
+            counters.misses += 1
+            return nil
+        }
+        if let cached { return cached }
+        let (reason, generationUsed, ttl) = holder.withCurrent { version in
+            let reason = version.evaluate(origin: origin, method: method, requestHeaders: requestHeaders)
+            return (reason, version.generation, reason == .allowed ? version.allowedTTL : version.deniedTTL)
+        }
+        if ttl > 0 {
+            lock.withLock {
+                if entries[key] == nil && entries.count >= capacity {
+                    entries.remove(at: entries.startIndex)
+                    counters.evicted += 1
+                }
+                entries[key] = Entry(reason: reason, expiry: now &+ ttl, generation: generationUsed)
+            }
+        }
+        return reason
+    }
+
+    public func replacePolicy(_ evaluator: PreflightEvaluator) { holder.replace(with: evaluator) }
+
+    public func statistics() -> CacheStatistics {
+        lock.withLock {
+            var s = counters
+            s.entries = entries.count
+            // Dictionary storage: buckets of (String, Entry) plus key bytes beyond the inline 15.
+            s.bytes = entries.capacity * (MemoryLayout<String>.stride + MemoryLayout<Entry>.stride + 1)
+                + entries.keys.reduce(0) { $0 + ($1.utf8.count > 15 ? $1.utf8.count + 32 : 0) }
+            return s
+        }
+    }
+}

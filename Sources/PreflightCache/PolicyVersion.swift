@@ -1,0 +1,72 @@
+public import CORSPolicy
+import Synchronization
+
+/// One installed policy: its evaluator, its generation and the lifetimes of
+/// the decisions it makes. Immutable, so any thread may use it unlocked.
+final class PolicyVersion: Sendable {
+    let evaluator: PreflightEvaluator
+    let generation: UInt32
+    /// How long an allowed decision is kept: the policy's Max-Age (5 s when it
+    /// sets none, as browsers assume), clamped to 0...7200 s like Chromium.
+    /// 0 means allowed decisions are not cached.
+    let allowedTTL: UInt64
+    /// How long a denied decision is kept; 0 means denials are not cached.
+    let deniedTTL: UInt64
+
+    init(evaluator: PreflightEvaluator, generation: UInt32, deniedTTLSeconds: Double) {
+        self.evaluator = evaluator
+        self.generation = generation
+        let maxAge = evaluator.policy.maxAge ?? 5
+        allowedTTL = UInt64(min(max(maxAge, 0), 7200)) * 1_000_000_000
+        deniedTTL = UInt64(max(0, deniedTTLSeconds) * 1e9)
+    }
+
+    @inline(__always)
+    func evaluate(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?) -> PreflightReason {
+        evaluator.evaluate(origin: origin, method: method, requestHeaders: requestHeaders).reason
+    }
+}
+
+/// The current policy version, swapped atomically. Replaced versions are kept
+/// until the holder goes away, so a thread still using one never sees it
+/// freed; replacements are rare (a policy reload), so this costs little.
+final class PolicyHolder: Sendable {
+    private let current: Atomic<UInt>
+    /// The generation of `current`, read on every hit to refuse stale entries.
+    let generation: Atomic<UInt32>
+    private let versions: Versions
+    let deniedTTLSeconds: Double
+
+    final class Versions: @unchecked Sendable {
+        // Mutated only under `lock`.
+        let lock = PThreadMutex()
+        var all: [PolicyVersion] = []
+    }
+
+    init(_ evaluator: PreflightEvaluator, deniedTTLSeconds: Double) {
+        let first = PolicyVersion(evaluator: evaluator, generation: 1, deniedTTLSeconds: deniedTTLSeconds)
+        versions = Versions()
+        versions.all = [first]
+        current = Atomic(UInt(bitPattern: Unmanaged.passUnretained(first).toOpaque()))
+        generation = Atomic(1)
+        self.deniedTTLSeconds = deniedTTLSeconds
+    }
+
+    /// Calls `body` with the current version, without reference counting.
+    @inline(__always)
+    func withCurrent<R>(_ body: (PolicyVersion) -> R) -> R {
+        let bits = current.load(ordering: .acquiring)
+        return Unmanaged<PolicyVersion>.fromOpaque(UnsafeRawPointer(bitPattern: bits)!)._withUnsafeGuaranteedRef(body)
+    }
+
+    /// Installs `evaluator`. When this returns, every lookup sees the new
+    /// generation, so no decision of an earlier policy is served again.
+    func replace(with evaluator: PreflightEvaluator) {
+        versions.lock.withLock {
+            let next = PolicyVersion(evaluator: evaluator, generation: versions.all.last!.generation &+ 1, deniedTTLSeconds: deniedTTLSeconds)
+            versions.all.append(next)
+            current.store(UInt(bitPattern: Unmanaged.passUnretained(next).toOpaque()), ordering: .releasing)
+            generation.store(next.generation, ordering: .releasing)
+        }
+    }
+}
