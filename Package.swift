@@ -25,6 +25,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.1.0"),
     ],
     targets: [
         .target(name: "JSONValue", swiftSettings: strictness),
@@ -32,7 +33,10 @@ let package = Package(
         .target(name: "CORSPolicy", dependencies: ["OriginMatching", "JSONValue"], swiftSettings: strictness),
         .target(name: "PreflightCache", dependencies: ["CORSPolicy", "OriginMatching"], swiftSettings: strictness),
         .target(name: "PreflightWorkload", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue"], swiftSettings: strictness),
-        .target(name: "PreflightLoad", dependencies: ["PreflightWorkload", "PreflightCache", "CORSPolicy", "OriginMatching", "JSONValue"], swiftSettings: strictness),
+        .target(name: "PreflightLoad", dependencies: [
+            "PreflightWorkload", "PreflightCache", "CORSPolicy", "OriginMatching", "JSONValue",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ], swiftSettings: strictness),
         // Counts allocations by interposing malloc; linked into the executable only.
         .target(name: "AllocationCounter"),
         .executableTarget(

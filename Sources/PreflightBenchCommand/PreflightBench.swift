@@ -7,12 +7,18 @@ struct PreflightBench: ParsableCommand {
         abstract: "What CORS preflight handling costs, and how to make it cheap.",
         discussion: """
             Validate a CORS policy, decide preflights exactly as the Fetch standard \
-            expects, and measure the engine.
+            expects, and measure the engine, its caches and its matchers. With no \
+            arguments, runs a quick default: the realistic scenario on 1, 2 and 4 \
+            workers with caches none, locked and sharded (under a minute).
 
             Examples:
+              preflight-bench run --scenario hot --workers 1,2 --cache locked,sharded
+              preflight-bench matchers --patterns 10,10000
               preflight-bench check --policy policy.json
               preflight-bench evaluate --policy policy.json --origin https://app.example.com --method PUT --headers content-type
             """,
-        subcommands: [CheckCommand.self, EvaluateCommand.self, MatchersCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, EvaluateCommand.self, MatchersCommand.self,
+                      ScenariosCommand.self, ReportCommand.self],
+        defaultSubcommand: RunCommand.self
     )
 }

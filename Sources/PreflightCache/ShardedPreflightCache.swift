@@ -61,6 +61,9 @@ public final class ShardedPreflightCache<Clock: PreflightClock>: PreflightDecide
 
     public var capacity: Int { perShard * shardCount }
 
+    /// Shards in use (the requested count, lowered to fit a small capacity).
+    public var shardCountUsed: Int { shardCount }
+
     @inline(__always)
     func shard(for hash: UInt64) -> Shard {
         shardCount == 1 ? shards[0] : shards[Int(truncatingIfNeeded: hash >> shardShift)]

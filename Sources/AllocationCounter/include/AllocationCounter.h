@@ -10,4 +10,11 @@ uint64_t preflight_thread_allocations(void);
 /// where the sanitizer owns malloc and allocations cannot be counted this way.
 int preflight_allocation_counting_active(void);
 
+/// 1 when jemalloc is the allocator behind the interposer (preloaded).
+int preflight_jemalloc_loaded(void);
+
+/// jemalloc's `stats.allocated` (bytes in live allocations) after refreshing its
+/// statistics epoch, or -1 without jemalloc.
+int64_t preflight_jemalloc_allocated_bytes(void);
+
 #endif

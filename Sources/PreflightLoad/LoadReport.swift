@@ -1,0 +1,238 @@
+public import JSONValue
+public import OriginMatching
+public import PreflightCache
+
+/// A run's results: the environment, the harness overhead per scenario, and the points.
+public struct LoadReport: Sendable {
+    public var environment: [(key: String, value: JSONValue)]
+    /// Nanoseconds per decision the harness costs with a no-op engine, per scenario.
+    public var harnessOverhead: [(scenario: String, nanos: Double)]
+    public var points: [LoadPoint]
+
+    public init(environment: [(key: String, value: JSONValue)], harnessOverhead: [(scenario: String, nanos: Double)], points: [LoadPoint]) {
+        self.environment = environment
+        self.harnessOverhead = harnessOverhead
+        self.points = points
+    }
+
+    public var jsonValue: JSONValue {
+        .object([
+            ("environment", .object(environment.map { ($0.key, $0.value) })),
+            ("harnessOverheadNanos", .object(harnessOverhead.map { ($0.scenario, JSONValue.double($0.nanos, fractionDigits: 2)) })),
+            ("points", .array(points.map(\.jsonValue))),
+        ])
+    }
+
+    /// Reads a report written by `jsonValue` (for `report DIR`).
+    public init(json: JSONValue) throws(ScenarioReadError) {
+        guard case let .object(env)? = json["environment"], case let .array(points)? = json["points"] else {
+            throw ScenarioReadError("run.json must hold an object with \"environment\" and \"points\"")
+        }
+        environment = env
+        harnessOverhead = (json["harnessOverheadNanos"]?.objectValue ?? []).compactMap { member in member.value.doubleValue.map { (member.key, $0) } }
+        self.points = []
+        for (i, value) in points.enumerated() {
+            guard let point = LoadPoint(json: value) else { throw ScenarioReadError("points[\(i)] lacks a documented key or has a wrong type") }
+            self.points.append(point)
+        }
+    }
+}
+
+public struct ScenarioReadError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension LoadPoint {
+    /// Nanoseconds per decision on one worker: workers / throughput.
+    public var nsPerDecision: Double { Double(workers) / decisionsPerSecond.median * 1e9 }
+
+    /// A label for the configuration, without the worker count.
+    public var configurationLabel: String {
+        var parts = [cache.rawValue]
+        if let eviction { parts.append(eviction.rawValue) }
+        if let capacity { parts.append(formatCount(capacity)) }
+        if let shards, shards != 64 { parts.append("\(shards) shards") }
+        parts.append(matcher.rawValue)
+        return parts.joined(separator: " ")
+    }
+
+    public var jsonValue: JSONValue {
+        func optional(_ v: Int?) -> JSONValue { v.map { .int($0) } ?? .null }
+        func optional(_ v: Double?, _ digits: Int) -> JSONValue { v.map { .double($0, fractionDigits: digits) } ?? .null }
+        return .object([
+            ("scenario", .string(scenario)), ("workers", .int(workers)), ("cache", .string(cache.rawValue)),
+            ("matcher", .string(matcher.rawValue)), ("capacity", optional(capacity)), ("eviction", eviction.map { .string($0.rawValue) } ?? .null),
+            ("shards", optional(shards)), ("allocator", .string(allocator)),
+            ("decisions", .int(decisions)), ("seconds", .double(seconds, fractionDigits: 3)),
+            ("decisionsPerSecond", .double(decisionsPerSecond.median, fractionDigits: 0)),
+            ("decisionsPerSecondMin", .double(decisionsPerSecond.min, fractionDigits: 0)),
+            ("decisionsPerSecondMax", .double(decisionsPerSecond.max, fractionDigits: 0)),
+            ("nsPerDecision", .double(nsPerDecision, fractionDigits: 2)),
+            ("hitRate", optional(hitRate, 4)),
+            ("p50Nanos", .int(p50Nanos)), ("p99Nanos", .int(p99Nanos)), ("p999Nanos", .int(p999Nanos)),
+            ("allocationsPerDecision", optional(allocationsPerDecision, 4)),
+            ("entries", optional(entries)), ("bytesPerEntry", optional(bytesPerEntry, 1)),
+            ("evictions", optional(evictions)), ("expirations", optional(expirations)),
+            ("stopped", .bool(stopped)),
+        ])
+    }
+
+    init?(json: JSONValue) {
+        guard let scenario = json["scenario"]?.stringValue, let workers = json["workers"]?.intValue,
+              let cache = json["cache"]?.stringValue.flatMap(PreflightCacheKind.init(rawValue:)),
+              let matcher = json["matcher"]?.stringValue.flatMap(OriginMatcherKind.init(rawValue:)),
+              let decisions = json["decisions"]?.intValue, let seconds = json["seconds"]?.doubleValue,
+              let dps = json["decisionsPerSecond"]?.doubleValue, let dpsMin = json["decisionsPerSecondMin"]?.doubleValue,
+              let dpsMax = json["decisionsPerSecondMax"]?.doubleValue,
+              let p50 = json["p50Nanos"]?.intValue, let p99 = json["p99Nanos"]?.intValue, let p999 = json["p999Nanos"]?.intValue
+        else { return nil }
+        self.init(scenario: scenario, workers: workers, cache: cache, matcher: matcher, capacity: json["capacity"]?.intValue,
+                  eviction: json["eviction"]?.stringValue.flatMap(EvictionPolicy.init(rawValue:)), shards: json["shards"]?.intValue,
+                  allocator: json["allocator"]?.stringValue ?? "system", decisions: decisions, seconds: seconds,
+                  decisionsPerSecond: Spread(median: dps, min: dpsMin, max: dpsMax), hitRate: json["hitRate"]?.doubleValue,
+                  p50Nanos: UInt64(p50), p99Nanos: UInt64(p99), p999Nanos: UInt64(p999),
+                  allocationsPerDecision: json["allocationsPerDecision"]?.doubleValue, entries: json["entries"]?.intValue,
+                  bytesPerEntry: json["bytesPerEntry"]?.doubleValue, evictions: json["evictions"]?.intValue,
+                  expirations: json["expirations"]?.intValue, stopped: json["stopped"]?.boolValue ?? false)
+    }
+}
+
+extension Spread {
+    init(median: Double, min: Double, max: Double) {
+        self.init([median])
+        self.min = min
+        self.max = max
+    }
+}
+
+/// 1000 -> "1k", 100000 -> "100k", 1000000 -> "1M".
+public func formatCount(_ n: Int) -> String {
+    if n >= 1_000_000 && n % 1_000_000 == 0 { return "\(n / 1_000_000)M" }
+    if n >= 1000 && n % 1000 == 0 { return "\(n / 1000)k" }
+    return String(n)
+}
+
+extension LoadReport {
+    /// One row per point, the columns a person reads first.
+    public var table: TextTable {
+        TextTable(
+            header: ["scenario", "cache", "matcher", "capacity", "eviction", "workers", "Mdec/s", "min", "max", "ns/dec", "hit %",
+                     "p50 ns", "p99 ns", "p99.9 ns", "allocs/dec", "entries", "B/entry"],
+            rows: points.map { p in
+                [p.scenario, p.cache.rawValue, p.matcher.rawValue, p.capacity.map(formatCount) ?? "-", p.eviction?.rawValue ?? "-",
+                 String(p.workers), formatNumber(p.decisionsPerSecond.median / 1e6), formatNumber(p.decisionsPerSecond.min / 1e6),
+                 formatNumber(p.decisionsPerSecond.max / 1e6), formatNumber(p.nsPerDecision), p.hitRate.map { formatNumber($0 * 100) } ?? "-",
+                 String(p.p50Nanos), String(p.p99Nanos), String(p.p999Nanos), p.allocationsPerDecision.map(formatNumber) ?? "n/a",
+                 p.entries.map(String.init) ?? "-", p.bytesPerEntry.map(formatNumber) ?? "-"]
+            },
+            rightAligned: Set(5...16))
+    }
+
+    /// Every point with every documented key, as CSV.
+    public var csv: String {
+        guard let first = points.first?.jsonValue.objectValue else { return "" }
+        let header = first.map(\.key)
+        var lines = [header.joined(separator: ",")]
+        for point in points {
+            guard let members = point.jsonValue.objectValue else { continue }
+            lines.append(members.map { member -> String in
+                switch member.value {
+                case .null: return ""
+                case let .string(s): return TextTable.csvField(s)
+                case let .number(n): return n
+                case let .bool(b): return b ? "true" : "false"
+                default: return ""
+                }
+            }.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Configurations in first-seen order, per scenario.
+    func groups() -> [(scenario: String, label: String, points: [LoadPoint])] {
+        var order: [(String, String)] = []
+        var byKey: [String: [LoadPoint]] = [:]
+        for p in points {
+            let key = p.scenario + "|" + p.configurationLabel
+            if byKey[key] == nil { order.append((p.scenario, p.configurationLabel)) }
+            byKey[key, default: []].append(p)
+        }
+        return order.map { ($0.0, $0.1, byKey[$0.0 + "|" + $0.1]!.sorted { $0.workers < $1.workers }) }
+    }
+
+    /// `summary.md`: tables a person can read, and links to the charts.
+    public func summaryMarkdown(command: String, charts: [String]) -> String {
+        var out = "# preflight-bench run\n\nCommand:\n\n```\n\(command)\n```\n\n"
+        out += TextTable(header: ["environment", "value"], rows: environment.map { [$0.key, $0.value.stringValue ?? $0.value.jsonText] }).markdown + "\n\n"
+        if !harnessOverhead.isEmpty {
+            out += "Harness overhead (the timed loop with a no-op engine, 1 worker): "
+            out += harnessOverhead.map { "\($0.scenario) \(formatNumber($0.nanos)) ns/decision" }.joined(separator: "; ") + ".\n\n"
+        }
+        let workerCounts = Array(Set(points.map(\.workers))).sorted()
+        out += "## Throughput vs workers (million decisions per second, median of repetitions)\n\n"
+        out += "Scaling efficiency: throughput at n workers / (n x throughput at 1 worker).\n\n"
+        var rows: [[String]] = []
+        for g in groups() {
+            let one = g.points.first { $0.workers == 1 }?.decisionsPerSecond.median
+            var row = [g.scenario, g.label]
+            for w in workerCounts {
+                if let p = g.points.first(where: { $0.workers == w }) {
+                    let efficiency = one.map { " (\(formatNumber(p.decisionsPerSecond.median / (Double(w) * $0) * 100)) %)" } ?? ""
+                    row.append(formatNumber(p.decisionsPerSecond.median / 1e6) + (w == 1 ? "" : efficiency))
+                } else { row.append("-") }
+            }
+            rows.append(row)
+        }
+        out += TextTable(header: ["scenario", "configuration"] + workerCounts.map { "\($0) w" }, rows: rows, rightAligned: Set(2..<(2 + workerCounts.count))).markdown + "\n\n"
+        out += "## Hit rates and memory\n\n"
+        out += TextTable(header: ["scenario", "configuration", "workers", "hit %", "entries", "bytes/entry", "evictions", "expirations", "allocs/decision"],
+                         rows: points.filter { $0.cache != .none }.map { p in
+                             [p.scenario, p.configurationLabel, String(p.workers), p.hitRate.map { formatNumber($0 * 100) } ?? "-",
+                              p.entries.map(String.init) ?? "-", p.bytesPerEntry.map(formatNumber) ?? "-",
+                              p.evictions.map(String.init) ?? "-", p.expirations.map(String.init) ?? "-",
+                              p.allocationsPerDecision.map(formatNumber) ?? "n/a"]
+                         }, rightAligned: Set(2...8)).markdown + "\n\n"
+        out += "## Latency (sampled: one decision in 64 timed alone, clock read included)\n\n"
+        out += TextTable(header: ["scenario", "configuration", "workers", "p50 ns", "p99 ns", "p99.9 ns"],
+                         rows: points.map { [$0.scenario, $0.configurationLabel, String($0.workers), String($0.p50Nanos), String($0.p99Nanos), String($0.p999Nanos)] },
+                         rightAligned: [2, 3, 4, 5]).markdown + "\n\n"
+        if !charts.isEmpty {
+            out += "## Charts\n\n" + charts.map { "![\($0)](\($0))" }.joined(separator: "\n\n") + "\n"
+        }
+        return out
+    }
+
+    /// The SVG charts: throughput vs workers per scenario, hit rate vs capacity, latency percentiles.
+    public func charts() -> [(name: String, svg: String)] {
+        var out: [(String, String)] = []
+        for scenario in Array(Set(points.map(\.scenario))).sorted() {
+            let series = groups().filter { $0.scenario == scenario }.map { g in
+                SVGChart.Series(name: g.label, points: g.points.map { (Double($0.workers), $0.decisionsPerSecond.median / 1e6) })
+            }
+            out.append(("throughput-\(scenario).svg", SVGChart(title: "\(scenario): throughput vs workers", xLabel: "workers",
+                                                                yLabel: "million decisions/s", series: series, logX: true).svg))
+        }
+        var hitSeries: [String: [(Double, Double)]] = [:]
+        var hitOrder: [String] = []
+        for p in points where p.cache != .none && p.hitRate != nil && p.capacity != nil {
+            let key = "\(p.scenario) \(p.cache.rawValue) \(p.eviction?.rawValue ?? "")"
+            if hitSeries[key] == nil { hitOrder.append(key) }
+            let maxWorkers = points.filter { $0.scenario == p.scenario && $0.configurationLabel == p.configurationLabel }.map(\.workers).max()
+            if p.workers == maxWorkers { hitSeries[key, default: []].append((Double(p.capacity!), p.hitRate! * 100)) }
+        }
+        if !hitOrder.isEmpty {
+            out.append(("hit-rate-vs-capacity.svg", SVGChart(title: "hit rate vs capacity", xLabel: "capacity (entries)", yLabel: "hit rate %",
+                                                             series: hitOrder.map { SVGChart.Series(name: $0, points: hitSeries[$0]!.sorted { $0.0 < $1.0 }) },
+                                                             logX: true).svg))
+        }
+        let latency = groups().compactMap { g -> SVGChart.Series? in
+            guard let p = g.points.last else { return nil }
+            return SVGChart.Series(name: "\(g.scenario) \(g.label) @\(p.workers)w",
+                                   points: [(50, Double(p.p50Nanos)), (99, Double(p.p99Nanos)), (99.9, Double(p.p999Nanos))])
+        }
+        out.append(("latency-percentiles.svg", SVGChart(title: "latency percentiles (most workers)", xLabel: "percentile (50, 99, 99.9)",
+                                                        yLabel: "ns", series: latency, logY: true, categoricalX: ["p50", "p99", "p99.9"]).svg))
+        return out
+    }
+}

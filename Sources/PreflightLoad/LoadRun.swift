@@ -1,0 +1,258 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+public import Histogram
+public import OriginMatching
+public import PreflightCache
+public import PreflightWorkload
+import CORSPolicy
+import Synchronization
+
+/// What `run` measures: every combination of these, per scenario.
+public struct LoadOptions: Sendable {
+    public var workers: [Int] = [1, 2, 4]
+    public var caches: [PreflightCacheKind] = [.none, .locked, .sharded]
+    public var matchers: [OriginMatcherKind] = [.trie]
+    public var capacities: [Int] = [100_000]
+    public var evictions: [EvictionPolicy] = [.s3fifo]
+    public var shards: [Int] = [64]
+    /// Seconds timed per repetition, after `warmup` seconds untimed.
+    public var duration: Double = 2
+    public var warmup: Double = 0.2
+    public var repetitions: Int = 3
+    /// One decision in this many is timed on its own for the latency histogram.
+    public var latencySampleEvery: Int = 64
+    public var allocator: String = "system"
+
+    public init() {}
+}
+
+/// One measured combination.
+public struct LoadPoint: Sendable {
+    public var scenario: String
+    public var workers: Int
+    public var cache: PreflightCacheKind
+    public var matcher: OriginMatcherKind
+    /// nil where the option does not apply to the cache (`none` has no capacity).
+    public var capacity: Int?
+    public var eviction: EvictionPolicy?
+    public var shards: Int?
+    public var allocator: String
+    /// Decisions timed over all repetitions, and the seconds they took.
+    public var decisions: Int
+    public var seconds: Double
+    /// Decisions per second over repetitions: median, min, max.
+    public var decisionsPerSecond: Spread
+    /// Hits over lookups during the timed runs; nil for `none`.
+    public var hitRate: Double?
+    public var p50Nanos: UInt64
+    public var p99Nanos: UInt64
+    public var p999Nanos: UInt64
+    public var allocationsPerDecision: Double?
+    public var entries: Int?
+    public var bytesPerEntry: Double?
+    public var evictions: Int?
+    public var expirations: Int?
+    public var stopped: Bool
+}
+
+/// Facts about the run that make its numbers comparable.
+public struct LoadEnvironment: Sendable {
+    public var values: [(key: String, value: String)]
+    public init(values: [(key: String, value: String)]) { self.values = values }
+}
+
+/// Drives the engine and caches with generated request streams on Dispatch workers.
+public struct LoadRunner: Sendable {
+    public var options: LoadOptions
+    public var allocations: AllocationProbe
+
+    public init(options: LoadOptions, allocations: AllocationProbe) {
+        self.options = options
+        self.allocations = allocations
+    }
+
+    /// The combinations measured for one scenario, options that do not apply collapsed.
+    public func configurations() -> [(cache: PreflightCacheKind, capacity: Int?, eviction: EvictionPolicy?, shards: Int?)] {
+        var out: [(PreflightCacheKind, Int?, EvictionPolicy?, Int?)] = []
+        for cache in options.caches {
+            switch cache {
+            case .none: out.append((.none, nil, nil, nil))
+            case .locked: for c in options.capacities { out.append((.locked, c, nil, nil)) }
+            case .sharded:
+                for c in options.capacities { for e in options.evictions { for s in options.shards { out.append((.sharded, c, e, s)) } } }
+            }
+        }
+        return out
+    }
+
+    /// The number of points `measure` produces per scenario.
+    public var pointsPerScenario: Int { configurations().count * options.matchers.count * options.workers.count }
+
+    /// Measures the harness alone: the same loop with a decider that only reads
+    /// the request, on one worker. Subtract it mentally from ns per decision.
+    public func harnessOverhead(stream: RequestStream) -> Double {
+        let decider = NoopDecider()
+        let r = runOnce(decider: decider, stream: stream, workers: 1, duration: 0.3, warmup: 0.05, stop: { false })
+        return r.seconds * 1e9 / Double(max(r.decisions, 1))
+    }
+
+    /// Measures every point of `stream`'s scenario, calling `report` after each.
+    public func measure(stream: RequestStream, stop: @escaping @Sendable () -> Bool, report: (LoadPoint) -> Void) {
+        for (cache, capacity, eviction, shards) in configurations() {
+            for matcher in options.matchers {
+                for workers in options.workers {
+                    if stop() { return }
+                    let evaluator = PreflightEvaluator(policy: stream.policy, matcher: matcher)
+                    let configuration = CacheConfiguration(capacity: capacity ?? 1, shards: shards ?? 1, eviction: eviction ?? .s3fifo)
+                    let decider = makePreflightDecider(cache, evaluator: evaluator, configuration: configuration, clock: SystemPreflightClock())
+                    if stream.scenario.prewarm && cache != .none {
+                        // Twice, so admission filters admit every key.
+                        for _ in 0..<2 { for i in 0..<stream.count { stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2) } } }
+                    }
+                    var rates: [Double] = []
+                    var decisions = 0, seconds = 0.0, allocated: UInt64 = 0
+                    var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+                    let before = decider.statistics()
+                    var stopped = false
+                    for _ in 0..<options.repetitions {
+                        let r = runOnce(decider: decider, stream: stream, workers: workers, duration: options.duration, warmup: options.warmup, stop: stop)
+                        if r.decisions == 0 { stopped = true; break }
+                        rates.append(Double(r.decisions) / r.seconds)
+                        decisions += r.decisions
+                        seconds += r.seconds
+                        allocated += r.allocations
+                        histogram.add(r.histogram)
+                        if r.stopped { stopped = true; break }
+                    }
+                    guard !rates.isEmpty else { return }
+                    let after = decider.statistics()
+                    let lookups = after.lookups - before.lookups
+                    // The warm-up's lookups are in the delta too: the hit rate covers warm-up and timed runs alike.
+                    report(LoadPoint(
+                        scenario: stream.scenario.name, workers: workers, cache: cache, matcher: matcher, capacity: capacity,
+                        eviction: eviction, shards: cache == .sharded ? (decider as? ShardedPreflightCache<SystemPreflightClock>)?.shardCountUsed : nil,
+                        allocator: options.allocator, decisions: decisions, seconds: seconds, decisionsPerSecond: Spread(rates),
+                        hitRate: cache == .none || lookups == 0 ? nil : Double(after.hits - before.hits) / Double(lookups),
+                        p50Nanos: histogram.valueAtPercentile(50), p99Nanos: histogram.valueAtPercentile(99), p999Nanos: histogram.valueAtPercentile(99.9),
+                        allocationsPerDecision: allocations.isActive ? Double(allocated) / Double(decisions) : nil,
+                        entries: cache == .none ? nil : after.entries,
+                        bytesPerEntry: cache == .none ? nil : Double(after.bytes) / Double(max(cache == .sharded ? (capacity ?? 1) : after.entries, 1)),
+                        evictions: cache == .none ? nil : after.evicted - before.evicted,
+                        expirations: cache == .none ? nil : after.expired - before.expired,
+                        stopped: stopped))
+                    if stopped { return }
+                }
+            }
+        }
+    }
+
+    struct RunResult {
+        var decisions: Int
+        var seconds: Double
+        var allocations: UInt64
+        var histogram: Histogram<UInt64>
+        var stopped: Bool
+    }
+
+    /// One timed run: every worker walks the stream from its own offset for
+    /// `warmup` seconds untimed, then counts decisions until the deadline.
+    func runOnce(decider: any PreflightDecider, stream: RequestStream, workers: Int, duration: Double, warmup: Double,
+                 stop: @escaping @Sendable () -> Bool) -> RunResult {
+        let results = UnsafeMutableBufferPointer<RunResult?>.allocate(capacity: workers)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let start = Self.now()
+        let timedFrom = start + UInt64(warmup * 1e9)
+        let deadline = timedFrom + UInt64(duration * 1e9)
+        let sampleEvery = max(1, options.latencySampleEvery)
+        let probe = allocations
+        let slots = UnsafeSendable(results)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+            var i = worker * (stream.count / workers)
+            let mask = stream.mask
+            // Warm-up.
+            while Self.now() < timedFrom {
+                for _ in 0..<256 {
+                    stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2) }
+                    i = (i &+ 1) & mask
+                }
+                if stop() { break }
+            }
+            let allocationsBefore = probe.read()
+            let begin = Self.now()
+            var done = 0
+            var countdown = sampleEvery
+            var stopped = false
+            var end = begin
+            repeat {
+                for _ in 0..<256 {
+                    countdown -= 1
+                    if countdown == 0 {
+                        countdown = sampleEvery
+                        let t0 = Self.now()
+                        stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2) }
+                        histogram.record(Self.now() &- t0)
+                    } else {
+                        stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2) }
+                    }
+                    i = (i &+ 1) & mask
+                }
+                done += 256
+                end = Self.now()
+                if stop() { stopped = true; break }
+            } while end < deadline
+            let allocated = probe.read() &- allocationsBefore
+            slots.value[worker] = RunResult(decisions: done, seconds: Double(end - begin) / 1e9, allocations: allocated, histogram: histogram, stopped: stopped)
+        }
+        var total = RunResult(decisions: 0, seconds: 0, allocations: 0,
+                              histogram: Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three), stopped: false)
+        for r in results.compactMap({ $0 }) {
+            total.decisions += r.decisions
+            total.seconds = max(total.seconds, r.seconds)
+            total.allocations += r.allocations
+            total.histogram.add(r.histogram)
+            total.stopped = total.stopped || r.stopped
+        }
+        return total
+    }
+
+    /// The precise monotonic clock, for run timing and latency samples.
+    @inline(__always)
+    static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+
+    /// The cost of one clock read, which every latency sample includes.
+    public static func clockReadNanos() -> Double {
+        let n = 200_000
+        let t0 = now()
+        var sink: UInt64 = 0
+        for _ in 0..<n { sink &+= now() }
+        blackHole(sink)
+        return Double(now() - t0) / Double(n)
+    }
+}
+
+/// A buffer each worker writes only its own element of, read after the workers join.
+struct UnsafeSendable<T>: @unchecked Sendable {
+    // Safe: concurrentPerform gives each worker a distinct index, and the
+    // caller reads only after concurrentPerform returns (a happens-before edge).
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// Reads the request and answers a constant: what the harness costs without an engine.
+final class NoopDecider: PreflightDecider {
+    func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?) -> PreflightReason {
+        origin.count &+ method.count == 0 ? .malformedOrigin : .allowed
+    }
+    func replacePolicy(_ evaluator: PreflightEvaluator) {}
+    func statistics() -> CacheStatistics { CacheStatistics() }
+}

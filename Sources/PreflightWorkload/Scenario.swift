@@ -1,0 +1,100 @@
+public import CORSPolicy
+
+/// A workload: the policy, who sends preflights, and how.
+///
+/// Requests draw keys (origin, method, header set) from a scrambled Zipf
+/// distribution over the whole key space (YCSB style), so popular keys are
+/// spread over the table rather than clustered.
+public struct Scenario: Sendable, Equatable {
+    public var name: String
+    public var description: String
+    /// The policy; nil generates one from the population (see `patterns`).
+    public var policy: PolicyConfiguration?
+    /// When > 0 and no policy is given: a generated policy of this many patterns
+    /// (`SyntheticPolicy`), with the population drawn from its patterns.
+    public var patterns: Int
+    /// Distinct origins that send preflights.
+    public var origins: Int
+    /// Share of the population the policy does not allow (near misses, strangers).
+    public var disallowedShare: Double
+    /// Share of the allowed population covered by `*.` patterns rather than exact ones.
+    public var wildcardShare: Double
+    /// Zipf exponent over the key space; 0 is uniform.
+    public var zipfSkew: Double
+    /// Methods with their relative weights.
+    public var methods: [(method: String, weight: Double)]
+    /// Distinct request-header sets.
+    public var headerSets: Int
+    /// Names per generated header set (ignored when the preset fixes the sets).
+    public var headerNamesPerSet: Int
+    /// `browser`: lowercase, sorted, unique. `noisy`: as non-browser clients send them.
+    public var headerStyle: HeaderStyle
+    /// Share of requests replaced by keys seen once (unique origins, header permutations).
+    public var floodShare: Double
+    /// How many times the hot set moves to other keys over the stream (0: never).
+    public var churnPeriods: Int
+    /// Overrides the policy's Max-Age when set.
+    public var maxAge: Int?
+    /// Requests in the generated stream (rounded up to a power of two).
+    public var requests: Int
+    /// Fill the cache with every key before timing, so a read-only run measures hits.
+    public var prewarm: Bool
+    public var seed: UInt64
+
+    public enum HeaderStyle: String, Sendable, CaseIterable {
+        case browser, noisy
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.name == b.name && a.description == b.description && a.policy == b.policy && a.patterns == b.patterns
+            && a.origins == b.origins && a.disallowedShare == b.disallowedShare && a.wildcardShare == b.wildcardShare
+            && a.zipfSkew == b.zipfSkew && a.methods.map(\.method) == b.methods.map(\.method) && a.methods.map(\.weight) == b.methods.map(\.weight)
+            && a.headerSets == b.headerSets && a.headerNamesPerSet == b.headerNamesPerSet && a.headerStyle == b.headerStyle
+            && a.floodShare == b.floodShare && a.churnPeriods == b.churnPeriods && a.maxAge == b.maxAge
+            && a.requests == b.requests && a.prewarm == b.prewarm && a.seed == b.seed
+    }
+
+    public init(name: String, description: String, policy: PolicyConfiguration? = nil, patterns: Int = 0, origins: Int,
+                disallowedShare: Double = 0, wildcardShare: Double = 0, zipfSkew: Double = 0.99,
+                methods: [(method: String, weight: Double)] = [("PUT", 1), ("DELETE", 1), ("PATCH", 1)],
+                headerSets: Int = 8, headerNamesPerSet: Int = 2, headerStyle: HeaderStyle = .browser, floodShare: Double = 0,
+                churnPeriods: Int = 0, maxAge: Int? = 600, requests: Int = 1 << 20, prewarm: Bool = false, seed: UInt64 = 42) {
+        self.name = name
+        self.description = description
+        self.policy = policy
+        self.patterns = patterns
+        self.origins = origins
+        self.disallowedShare = disallowedShare
+        self.wildcardShare = wildcardShare
+        self.zipfSkew = zipfSkew
+        self.methods = methods
+        self.headerSets = headerSets
+        self.headerNamesPerSet = headerNamesPerSet
+        self.headerStyle = headerStyle
+        self.floodShare = floodShare
+        self.churnPeriods = churnPeriods
+        self.maxAge = maxAge
+        self.requests = requests
+        self.prewarm = prewarm
+        self.seed = seed
+    }
+
+    /// Problems that make the scenario unusable, one line each.
+    public var problems: [String] {
+        var out: [String] = []
+        if origins < 1 || origins > 10_000_000 { out.append("origins must be between 1 and 10000000, got \(origins)") }
+        for (key, value) in [("disallowedShare", disallowedShare), ("wildcardShare", wildcardShare), ("floodShare", floodShare)]
+            where !(0...1).contains(value) { out.append("\(key) must be between 0 and 1, got \(value)") }
+        if !(0...5).contains(zipfSkew) { out.append("zipfSkew must be between 0 and 5, got \(zipfSkew)") }
+        if methods.isEmpty || methods.contains(where: { $0.weight < 0 }) || methods.allSatisfy({ $0.weight == 0 }) {
+            out.append("methods needs at least one method with a positive weight")
+        }
+        if headerSets < 0 || headerSets > 4096 { out.append("headerSets must be between 0 and 4096, got \(headerSets)") }
+        if headerNamesPerSet < 0 || headerNamesPerSet > 16 { out.append("headerNamesPerSet must be between 0 and 16") }
+        if churnPeriods < 0 || churnPeriods > 1_000_000 { out.append("churnPeriods must be between 0 and 1000000") }
+        if requests < 1024 || requests > 1 << 26 { out.append("requests must be between 1024 and 67108864, got \(requests)") }
+        if patterns < 0 || patterns > 1_000_000 { out.append("patterns must be between 0 and 1000000") }
+        if let maxAge, maxAge < -1 || maxAge > 86400 { out.append("maxAge must be between -1 and 86400") }
+        return out
+    }
+}
