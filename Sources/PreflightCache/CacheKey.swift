@@ -40,12 +40,17 @@ public enum CacheKey {
     /// Lowercase token names, strictly ascending, joined by single commas.
     @inline(__always)
     static func isBrowserForm(_ value: UnsafeRawBufferPointer) -> Bool {
-        var previousStart = -1, previousEnd = -1
+        var previousStart = 0, previousEnd = -1
         var start = 0
         for i in 0...value.count {
             if i == value.count || value[i] == UInt8(ascii: ",") {
                 if i == start { return false }
-                if previousStart >= 0 && compare(value, previousStart..<previousEnd, value, start..<i) >= 0 { return false }
+                if previousEnd >= 0 {
+                    // Bytes are known lowercase here: compare them as they are.
+                    let a = UnsafeRawBufferPointer(rebasing: value[previousStart..<previousEnd])
+                    let b = UnsafeRawBufferPointer(rebasing: value[start..<i])
+                    if !a.lexicographicallyPrecedes(b) { return false }
+                }
                 previousStart = start; previousEnd = i
                 start = i + 1
                 continue

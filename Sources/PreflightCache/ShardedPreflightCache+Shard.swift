@@ -3,33 +3,30 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// One shard: raw buffers reached through a trivial struct of pointers, so
-/// using a shard never touches a reference count. Every mutable field is read
-/// and written only while `header.mutex` is held.
+/// using a shard never touches a reference count.
+///
+/// Concurrency: writers hold `mutex`; structural changes (insertions and
+/// removals, which change what a lookup can find) happen while `version` is
+/// odd. Readers of SIEVE and S3-FIFO shards look up without the mutex, as with
+/// a seqlock: they read `version`, probe, and accept what they read only if
+/// `version` is the same even number afterwards. Every word a reader may see
+/// is an atomic read and written with relaxed atomic operations, so there is
+/// no data race (and ThreadSanitizer sees none); the version check makes the
+/// words read consistent.
 struct Shard {
     static let missing: UInt8 = 0xFF
     static let none: UInt32 = .max
-    static let keySlot = 96
+    /// An entry record: 16 words, two cache lines.
+    static let recordWords = 16
+    static let keyWords = 12
+    static let keyBytes = keyWords * 8
+    // Record layout (word index).
+    static let wHash = 0, wExpiry = 1, wMeta = 2, wKey = 3, wLinks = 15
 
-    /// 32 bytes of metadata per entry.
-    struct Entry {
-        var hash: UInt64 = 0
-        var expiry: UInt64 = 0
-        var generation: UInt32 = 0
-        /// Toward the newer end of the entry's queue (or the next free entry).
-        var prev: UInt32 = Shard.none
-        /// Toward the older end of the entry's queue.
-        var next: UInt32 = Shard.none
-        var keyLength: UInt8 = 0
-        var reason: UInt8 = 0
-        /// SIEVE's visited bit, or S3-FIFO's 2-bit frequency.
-        var frequency: UInt8 = 0
-        /// 1: main queue (the only one for LRU and SIEVE), 2: S3-FIFO's small queue.
-        var queue: UInt8 = 0
-    }
-
-    /// The shard's lock, counters and queue ends, alone on their cache lines.
+    /// The mutex and the writers' state, alone on their cache lines; the version has a line of its own.
     struct Header {
         var mutex = pthread_mutex_t()
         var count = 0
@@ -38,15 +35,18 @@ struct Shard {
         var mainHead: UInt32 = Shard.none, mainTail: UInt32 = Shard.none, mainCount = 0
         var smallHead: UInt32 = Shard.none, smallTail: UInt32 = Shard.none, smallCount = 0
         var hand: UInt32 = Shard.none
-        var hits = 0, misses = 0, expired = 0, evicted = 0, rejected = 0, uncacheable = 0
+        var hits = 0, misses = 0, expired = 0, evicted = 0, rejected = 0
         var admissionAttempts = 0
         var ghostPosition = 0
     }
 
     let header: UnsafeMutablePointer<Header>
-    let entries: UnsafeMutablePointer<Entry>
-    let keys: UnsafeMutableRawPointer
-    let index: UnsafeMutablePointer<UInt32>
+    let version: UnsafeMutablePointer<Atomic<UInt64>>
+    let records: UnsafeMutablePointer<Atomic<UInt64>>
+    /// SIEVE's visited bit or S3-FIFO's 2-bit frequency, per entry; readers bump it without the mutex.
+    let frequency: UnsafeMutablePointer<Atomic<UInt8>>
+    /// Slots: hash tag (high 32 bits) | entry id + 1 (low 32); 0 is empty.
+    let index: UnsafeMutablePointer<Atomic<UInt64>>
     let indexMask: Int
     let capacity: Int
     let eviction: EvictionPolicy
@@ -55,14 +55,26 @@ struct Shard {
     /// Doorkeeper bits (TinyLFU): a key is admitted on its second miss in a window.
     let doorkeeper: UnsafeMutablePointer<UInt64>
     let doorkeeperMask: Int
-    /// S3-FIFO ghost: a ring of fingerprints of keys evicted from the small queue,
-    /// and a counting filter over it.
+    /// S3-FIFO ghost: a ring of fingerprints of keys evicted from the small queue, and a counting filter over it.
     let ghostRing: UnsafeMutablePointer<UInt32>
     let ghostCapacity: Int
     let ghostCounts: UnsafeMutablePointer<UInt8>
     let ghostMask: Int
 
-    init(capacity: Int, eviction: EvictionPolicy, admission: AdmissionPolicy) {
+    /// Lookups may skip the mutex: hits do not reorder anything.
+    var optimisticReads: Bool { eviction != .lru }
+
+    /// Index slots for a shard of `capacity` entries (load at most 2/3).
+    static func indexSize(capacity: Int) -> Int {
+        var size = 8
+        while size * 2 < max(1, capacity) * 3 { size <<= 1 }
+        return size
+    }
+
+    /// `records` (capacity x 16 words) and `index` (`indexSize` words) are
+    /// carved by the cache from slabs it owns, so they can sit on huge pages.
+    init(capacity: Int, eviction: EvictionPolicy, admission: AdmissionPolicy,
+         records: UnsafeMutablePointer<Atomic<UInt64>>, index: UnsafeMutablePointer<Atomic<UInt64>>) {
         self.capacity = max(1, capacity)
         self.eviction = eviction
         self.admission = admission
@@ -70,37 +82,39 @@ struct Shard {
         header = UnsafeMutableRawPointer.allocate(byteCount: headerBytes, alignment: 128).bindMemory(to: Header.self, capacity: 1)
         header.initialize(to: Header())
         pthread_mutex_init(&header.pointee.mutex, nil)
-        entries = .allocate(capacity: self.capacity)
-        entries.initialize(repeating: Entry(), count: self.capacity)
-        keys = .allocate(byteCount: self.capacity * Self.keySlot, alignment: 16)
-        var indexSize = 8
-        while indexSize * 2 < self.capacity * 3 { indexSize <<= 1 }
-        index = .allocate(capacity: indexSize)
-        index.initialize(repeating: 0, count: indexSize)
-        indexMask = indexSize - 1
+        version = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 128).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
+        version.initialize(to: Atomic(0))
+        self.records = records
+        frequency = .allocate(capacity: self.capacity)
+        for i in 0..<self.capacity { (frequency + i).initialize(to: Atomic(0)) }
+        self.index = index
+        indexMask = Self.indexSize(capacity: self.capacity) - 1
         smallCapacity = max(1, self.capacity / 10)
         var doorkeeperBits = 64
         while doorkeeperBits < self.capacity * 4 { doorkeeperBits <<= 1 }
-        doorkeeper = .allocate(capacity: admission == .doorkeeper ? doorkeeperBits / 64 : 1)
-        doorkeeper.initialize(repeating: 0, count: admission == .doorkeeper ? doorkeeperBits / 64 : 1)
+        let doorkeeperWords = admission == .doorkeeper ? doorkeeperBits / 64 : 1
+        doorkeeper = .allocate(capacity: doorkeeperWords)
+        doorkeeper.initialize(repeating: 0, count: doorkeeperWords)
         doorkeeperMask = doorkeeperBits - 1
         ghostCapacity = eviction == .s3fifo ? max(1, self.capacity - smallCapacity) : 1
         ghostRing = .allocate(capacity: ghostCapacity)
         ghostRing.initialize(repeating: 0, count: ghostCapacity)
         var ghostSize = 8
         while ghostSize < ghostCapacity * 2 { ghostSize <<= 1 }
-        ghostCounts = .allocate(capacity: eviction == .s3fifo ? ghostSize : 1)
-        ghostCounts.initialize(repeating: 0, count: eviction == .s3fifo ? ghostSize : 1)
-        ghostMask = eviction == .s3fifo ? ghostSize - 1 : 0
+        let ghostSlots = eviction == .s3fifo ? ghostSize : 1
+        ghostCounts = .allocate(capacity: ghostSlots)
+        ghostCounts.initialize(repeating: 0, count: ghostSlots)
+        ghostMask = ghostSlots - 1
     }
 
     func deallocate() {
         pthread_mutex_destroy(&header.pointee.mutex)
         header.deinitialize(count: 1)
         UnsafeMutableRawPointer(header).deallocate()
-        entries.deallocate()
-        keys.deallocate()
-        index.deallocate()
+        version.deinitialize(count: 1)
+        UnsafeMutableRawPointer(version).deallocate()
+        frequency.deinitialize(count: capacity)
+        frequency.deallocate()
         doorkeeper.deallocate()
         ghostRing.deallocate()
         ghostCounts.deallocate()
@@ -108,96 +122,165 @@ struct Shard {
 
     var retainedBytes: Int {
         let doorkeeperBytes = admission == .doorkeeper ? (doorkeeperMask + 1) / 8 : 8
-        let ghostBytes = eviction == .s3fifo ? ghostCapacity * 4 + ghostMask + 1 : 5
-        return ((MemoryLayout<Header>.stride + 127) & ~127) + capacity * (MemoryLayout<Entry>.stride + Self.keySlot)
-            + (indexMask + 1) * 4 + doorkeeperBytes + ghostBytes
+        let ghostBytes = ghostCapacity * 4 + ghostMask + 1
+        return ((MemoryLayout<Header>.stride + 127) & ~127) + 128 + capacity * (Self.recordWords * 8 + 1)
+            + (indexMask + 1) * 8 + doorkeeperBytes + ghostBytes
+    }
+
+    // MARK: Words
+
+    @inline(__always) func word(_ id: UInt32, _ w: Int) -> UInt64 { records[Int(id) * Self.recordWords + w].load(ordering: .relaxed) }
+    @inline(__always) func setWord(_ id: UInt32, _ w: Int, _ value: UInt64) { records[Int(id) * Self.recordWords + w].store(value, ordering: .relaxed) }
+
+    @inline(__always) func prev(_ id: UInt32) -> UInt32 { UInt32(truncatingIfNeeded: word(id, Self.wLinks)) }
+    @inline(__always) func next(_ id: UInt32) -> UInt32 { UInt32(truncatingIfNeeded: word(id, Self.wLinks) >> 32) }
+    @inline(__always) func setLinks(_ id: UInt32, prev: UInt32, next: UInt32) { setWord(id, Self.wLinks, UInt64(next) << 32 | UInt64(prev)) }
+    @inline(__always) func setPrev(_ id: UInt32, _ p: UInt32) { setLinks(id, prev: p, next: next(id)) }
+    @inline(__always) func setNext(_ id: UInt32, _ n: UInt32) { setLinks(id, prev: prev(id), next: n) }
+
+    /// Meta word: generation (bits 0..31), key length (32..39), reason (40..47), queue (48..55; 1 main, 2 small).
+    @inline(__always) func queue(_ id: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: word(id, Self.wMeta) >> 48) }
+    @inline(__always) func setQueue(_ id: UInt32, _ q: UInt8) {
+        setWord(id, Self.wMeta, word(id, Self.wMeta) & ~(UInt64(0xFF) << 48) | UInt64(q) << 48)
     }
 
     @inline(__always) func lock() { pthread_mutex_lock(&header.pointee.mutex) }
     @inline(__always) func unlock() { pthread_mutex_unlock(&header.pointee.mutex) }
 
-    @inline(__always)
-    func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & indexMask }
+    /// Opens a window in which readers' results are discarded (mutex held).
+    @inline(__always) func beginWrite() {
+        let v = version[0].load(ordering: .relaxed)
+        version[0].store(v &+ 1, ordering: .relaxed)
+        atomicMemoryFence(ordering: .releasing)
+    }
 
-    /// The index slot holding the entry for `key`, or the empty slot where it would go.
+    @inline(__always) func endWrite() {
+        let v = version[0].load(ordering: .relaxed)
+        version[0].store(v &+ 1, ordering: .releasing)
+    }
+
+    @inline(__always) func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & indexMask }
+
+    /// Compares `key` with entry `id`'s key words (the buffer is zero-padded to whole words).
     @inline(__always)
-    func probe(hash: UInt64, key: UnsafeRawBufferPointer) -> (slot: Int, entry: UInt32) {
+    func keyEquals(_ id: UInt32, _ key: UnsafeRawPointer, words: Int) -> Bool {
+        let base = Int(id) * Self.recordWords + Self.wKey
+        for w in 0..<words where records[base + w].load(ordering: .relaxed) != key.load(fromByteOffset: w * 8, as: UInt64.self) {
+            return false
+        }
+        return true
+    }
+
+    /// The index slot holding `key`, or the empty slot where it would go.
+    @inline(__always)
+    func probe(hash: UInt64, key: UnsafeRawPointer, length: Int) -> (slot: Int, entry: UInt32) {
+        let tag = hash >> 32
+        let words = (length + 7) >> 3
         var i = home(hash)
         while true {
-            let stored = index[i]
+            let stored = index[i].load(ordering: .relaxed)
             if stored == 0 { return (i, Self.none) }
-            let id = Int(stored - 1)
-            if entries[id].hash == hash && Int(entries[id].keyLength) == key.count
-                && key.bytesEqual(from: 0, count: key.count, to: keys + id * Self.keySlot) {
-                return (i, UInt32(id))
+            if stored >> 32 == tag {
+                let id = UInt32(truncatingIfNeeded: stored) &- 1
+                if id < UInt32(capacity) && word(id, Self.wHash) == hash
+                    && Int((word(id, Self.wMeta) >> 32) & 0xFF) == length && keyEquals(id, key, words: words) {
+                    return (i, id)
+                }
             }
             i = (i + 1) & indexMask
         }
     }
 
-    /// The cached reason, or `missing`. Counts a hit or a miss; drops an entry
-    /// that expired or was computed under an earlier policy.
+    /// A lookup without the mutex: the cached reason, or `missing` when not
+    /// found, stale, or when a writer interfered (the caller then takes the mutex).
     @inline(__always)
-    func lookup(hash: UInt64, key: UnsafeRawBufferPointer, now: UInt64, generation: UInt32) -> UInt8 {
-        let (_, id) = probe(hash: hash, key: key)
+    func optimisticLookup(hash: UInt64, key: UnsafeRawPointer, length: Int, now: UInt64, generation: UInt32) -> UInt8 {
+        let before = version[0].load(ordering: .acquiring)
+        if before & 1 != 0 { return Self.missing }
+        let (_, id) = probe(hash: hash, key: key, length: length)
+        if id == Self.none { return Self.missing }
+        let meta = word(id, Self.wMeta)
+        let expiry = word(id, Self.wExpiry)
+        atomicMemoryFence(ordering: .acquiring)
+        guard version[0].load(ordering: .relaxed) == before,
+              UInt32(truncatingIfNeeded: meta) == generation, now < expiry else { return Self.missing }
+        touch(id)
+        return UInt8(truncatingIfNeeded: meta >> 40)
+    }
+
+    /// Records a hit for the eviction policy. Writes only when the value changes,
+    /// so a hot entry's line stays shared between cores.
+    @inline(__always)
+    func touch(_ id: UInt32) {
+        let f = frequency[Int(id)].load(ordering: .relaxed)
+        switch eviction {
+        case .lru: moveToHead(id)
+        case .sieve: if f == 0 { frequency[Int(id)].store(1, ordering: .relaxed) }
+        case .s3fifo: if f < 3 { frequency[Int(id)].store(f + 1, ordering: .relaxed) }
+        }
+    }
+
+    /// A lookup with the mutex held: counts a hit or a miss, drops a stale entry.
+    func lockedLookup(hash: UInt64, key: UnsafeRawPointer, length: Int, now: UInt64, generation: UInt32) -> UInt8 {
+        let (_, id) = probe(hash: hash, key: key, length: length)
         guard id != Self.none else {
             header.pointee.misses += 1
             return Self.missing
         }
-        let entry = entries + Int(id)
-        if entry.pointee.generation != generation || now >= entry.pointee.expiry {
+        let meta = word(id, Self.wMeta)
+        if UInt32(truncatingIfNeeded: meta) != generation || now >= word(id, Self.wExpiry) {
+            beginWrite()
             remove(id)
+            endWrite()
             header.pointee.expired += 1
             header.pointee.misses += 1
             return Self.missing
         }
-        switch eviction {
-        case .lru: moveToHead(id)
-        case .sieve: if entry.pointee.frequency == 0 { entry.pointee.frequency = 1 }
-        case .s3fifo: if entry.pointee.frequency < 3 { entry.pointee.frequency += 1 }
-        }
+        touch(id)
         header.pointee.hits += 1
-        return entry.pointee.reason
+        return UInt8(truncatingIfNeeded: meta >> 40)
     }
 
-    /// Inserts a decision computed on a miss, evicting if the shard is full.
-    func insert(hash: UInt64, key: UnsafeRawBufferPointer, reason: UInt8, expiry: UInt64, generation: UInt32, now: UInt64, currentGeneration: UInt32) {
-        let (_, existing) = probe(hash: hash, key: key)
+    /// Inserts a decision computed on a miss (mutex held), evicting if the shard is full.
+    func insert(hash: UInt64, key: UnsafeRawPointer, length: Int, reason: UInt8, expiry: UInt64, generation: UInt32, now: UInt64, currentGeneration: UInt32) {
+        let meta = UInt64(generation) | UInt64(length) << 32 | UInt64(reason) << 40
+        let (_, existing) = probe(hash: hash, key: key, length: length)
         if existing != Self.none {
             // Another thread inserted it meanwhile: keep the newer decision.
-            entries[Int(existing)].reason = reason
-            entries[Int(existing)].expiry = expiry
-            entries[Int(existing)].generation = generation
+            beginWrite()
+            setWord(existing, Self.wExpiry, expiry)
+            setWord(existing, Self.wMeta, meta | UInt64(queue(existing)) << 48)
+            endWrite()
             return
         }
         if admission == .doorkeeper && !admit(hash) {
             header.pointee.rejected += 1
             return
         }
+        beginWrite()
+        defer { endWrite() }
         sweep(now: now, generation: currentGeneration)
         if header.pointee.count >= capacity { evict() }
         let id: UInt32
         if header.pointee.freeHead != Self.none {
             id = header.pointee.freeHead
-            header.pointee.freeHead = entries[Int(id)].prev
+            header.pointee.freeHead = next(id)
         } else {
             id = header.pointee.unusedFrom
             header.pointee.unusedFrom += 1
         }
-        var entry = Entry(hash: hash, expiry: expiry, generation: generation, keyLength: UInt8(key.count), reason: reason)
-        (keys + Int(id) * Self.keySlot).copyMemory(from: key.baseAddress!, byteCount: key.count)
-        let (slot, _) = probe(hash: hash, key: key)
-        index[slot] = id + 1
-        header.pointee.count += 1
-        if eviction == .s3fifo && !ghostContains(hash) {
-            entry.queue = 2
-            entries[Int(id)] = entry
-            pushHead(id, small: true)
-        } else {
-            entry.queue = 1
-            entries[Int(id)] = entry
-            pushHead(id, small: false)
+        setWord(id, Self.wHash, hash)
+        setWord(id, Self.wExpiry, expiry)
+        for w in 0..<Self.keyWords {
+            setWord(id, Self.wKey + w, w * 8 < length ? key.load(fromByteOffset: w * 8, as: UInt64.self) : 0)
         }
+        frequency[Int(id)].store(0, ordering: .relaxed)
+        let small = eviction == .s3fifo && !ghostContains(hash)
+        setWord(id, Self.wMeta, meta | UInt64(small ? 2 : 1) << 48)
+        let (slot, _) = probe(hash: hash, key: key, length: length)
+        index[slot].store((hash >> 32) << 32 | UInt64(id + 1), ordering: .relaxed)
+        header.pointee.count += 1
+        pushHead(id, small: small)
     }
 
     // MARK: Admission
@@ -237,32 +320,30 @@ struct Shard {
         header.pointee.ghostPosition = position + 1 == ghostCapacity ? 0 : position + 1
     }
 
-    // MARK: Queues
+    // MARK: Queues (mutex held)
 
     func pushHead(_ id: UInt32, small: Bool) {
-        let entry = entries + Int(id)
-        entry.pointee.prev = Self.none
         if small {
-            entry.pointee.next = header.pointee.smallHead
-            if header.pointee.smallHead != Self.none { entries[Int(header.pointee.smallHead)].prev = id } else { header.pointee.smallTail = id }
+            let head = header.pointee.smallHead
+            setLinks(id, prev: Self.none, next: head)
+            if head != Self.none { setPrev(head, id) } else { header.pointee.smallTail = id }
             header.pointee.smallHead = id
             header.pointee.smallCount += 1
         } else {
-            entry.pointee.next = header.pointee.mainHead
-            if header.pointee.mainHead != Self.none { entries[Int(header.pointee.mainHead)].prev = id } else { header.pointee.mainTail = id }
+            let head = header.pointee.mainHead
+            setLinks(id, prev: Self.none, next: head)
+            if head != Self.none { setPrev(head, id) } else { header.pointee.mainTail = id }
             header.pointee.mainHead = id
             header.pointee.mainCount += 1
         }
     }
 
     func unlink(_ id: UInt32) {
-        let entry = entries[Int(id)]
-        let small = entry.queue == 2
-        if header.pointee.hand == id { header.pointee.hand = entry.prev }
-        if entry.prev != Self.none { entries[Int(entry.prev)].next = entry.next }
-        else if small { header.pointee.smallHead = entry.next } else { header.pointee.mainHead = entry.next }
-        if entry.next != Self.none { entries[Int(entry.next)].prev = entry.prev }
-        else if small { header.pointee.smallTail = entry.prev } else { header.pointee.mainTail = entry.prev }
+        let p = prev(id), n = next(id)
+        let small = queue(id) == 2
+        if header.pointee.hand == id { header.pointee.hand = p }
+        if p != Self.none { setNext(p, n) } else if small { header.pointee.smallHead = n } else { header.pointee.mainHead = n }
+        if n != Self.none { setPrev(n, p) } else if small { header.pointee.smallTail = p } else { header.pointee.mainTail = p }
         if small { header.pointee.smallCount -= 1 } else { header.pointee.mainCount -= 1 }
     }
 
@@ -273,27 +354,30 @@ struct Shard {
         pushHead(id, small: false)
     }
 
-    /// Removes an entry: out of the index (backward-shift deletion), out of its queue, onto the free list.
+    /// Removes an entry (inside a write window): out of the index by
+    /// backward-shift deletion, out of its queue, onto the free list.
     func remove(_ id: UInt32) {
-        let key = UnsafeRawBufferPointer(start: keys + Int(id) * Self.keySlot, count: Int(entries[Int(id)].keyLength))
-        var (i, _) = probe(hash: entries[Int(id)].hash, key: key)
+        let hash = word(id, Self.wHash)
+        var i = home(hash)
+        while UInt32(truncatingIfNeeded: index[i].load(ordering: .relaxed)) != id + 1 { i = (i + 1) & indexMask }
         var j = i
         while true {
             j = (j + 1) & indexMask
-            let stored = index[j]
+            let stored = index[j].load(ordering: .relaxed)
             if stored == 0 { break }
-            let k = home(entries[Int(stored - 1)].hash)
+            let k = home(word(UInt32(truncatingIfNeeded: stored) - 1, Self.wHash))
             // Move j back to i unless its home lies cyclically in (i, j].
             let between = i <= j ? (k > i && k <= j) : (k > i || k <= j)
             if !between {
-                index[i] = stored
+                index[i].store(stored, ordering: .relaxed)
                 i = j
             }
         }
-        index[i] = 0
+        index[i].store(0, ordering: .relaxed)
         unlink(id)
-        entries[Int(id)].queue = 0
-        entries[Int(id)].prev = header.pointee.freeHead
+        setQueue(id, 0)
+        setWord(id, Self.wHash, 0)
+        setLinks(id, prev: Self.none, next: header.pointee.freeHead)
         header.pointee.freeHead = id
         header.pointee.count -= 1
     }
@@ -301,15 +385,14 @@ struct Shard {
     /// Amortized cleanup: drop up to two stale entries from the old ends of the queues.
     func sweep(now: UInt64, generation: UInt32) {
         for tail in [header.pointee.mainTail, header.pointee.smallTail] where tail != Self.none {
-            let entry = entries[Int(tail)]
-            if entry.generation != generation || now >= entry.expiry {
+            if UInt32(truncatingIfNeeded: word(tail, Self.wMeta)) != generation || now >= word(tail, Self.wExpiry) {
                 remove(tail)
                 header.pointee.expired += 1
             }
         }
     }
 
-    /// Frees one entry according to the eviction policy.
+    /// Frees one entry according to the eviction policy (inside a write window).
     func evict() {
         header.pointee.evicted += 1
         switch eviction {
@@ -318,34 +401,34 @@ struct Shard {
         case .sieve:
             var hand = header.pointee.hand == Self.none ? header.pointee.mainTail : header.pointee.hand
             while true {
-                let entry = entries + Int(hand)
-                if entry.pointee.frequency == 0 {
-                    header.pointee.hand = entry.pointee.prev
+                if frequency[Int(hand)].load(ordering: .relaxed) == 0 {
+                    header.pointee.hand = prev(hand)
                     remove(hand)
                     return
                 }
-                entry.pointee.frequency = 0
-                hand = entry.pointee.prev == Self.none ? header.pointee.mainTail : entry.pointee.prev
+                frequency[Int(hand)].store(0, ordering: .relaxed)
+                hand = prev(hand) == Self.none ? header.pointee.mainTail : prev(hand)
             }
         case .s3fifo:
             while true {
                 if header.pointee.smallCount > 0 && (header.pointee.smallCount >= smallCapacity || header.pointee.mainCount == 0) {
                     let tail = header.pointee.smallTail
-                    if entries[Int(tail)].frequency > 0 {
+                    if frequency[Int(tail)].load(ordering: .relaxed) > 0 {
                         // Seen again while on probation: promote to the main queue.
                         unlink(tail)
-                        entries[Int(tail)].frequency = 0
-                        entries[Int(tail)].queue = 1
+                        frequency[Int(tail)].store(0, ordering: .relaxed)
+                        setQueue(tail, 1)
                         pushHead(tail, small: false)
                         continue
                     }
-                    ghostAdd(entries[Int(tail)].hash)
+                    ghostAdd(word(tail, Self.wHash))
                     remove(tail)
                     return
                 }
                 let tail = header.pointee.mainTail
-                if entries[Int(tail)].frequency > 0 {
-                    entries[Int(tail)].frequency -= 1
+                let f = frequency[Int(tail)].load(ordering: .relaxed)
+                if f > 0 {
+                    frequency[Int(tail)].store(f - 1, ordering: .relaxed)
                     unlink(tail)
                     pushHead(tail, small: false)
                     continue

@@ -5,15 +5,20 @@ import Darwin
 #endif
 public import CORSPolicy
 import OriginMatching
+import Synchronization
 
 /// `sharded`: our cache. Keys hash (seeded, over UTF-8 bytes) to one of a
 /// power-of-two number of shards by their top bits; each shard has its own
-/// pthread mutex and counters in a cache-line-aligned block, so shards never
-/// share a line. Within a shard, entries live in fixed arrays (32 bytes of
-/// metadata and a 96-byte key slot each) indexed by an open-addressing table,
-/// so the hit path (build the key on the stack, hash, lock, probe, compare,
-/// check generation and expiry, mark, unlock) allocates nothing and takes no
-/// reference count.
+/// pthread mutex, writer state and seqlock version on cache lines of their
+/// own, so shards never share a line. Within a shard, each entry is one
+/// 128-byte record (hash, expiry, generation, reason, the key inline) found
+/// through an open-addressing index of hash tags.
+///
+/// The hit path (build the key on the stack, hash, probe, compare, check
+/// generation and expiry, mark) allocates nothing, takes no reference count,
+/// and with SIEVE and S3-FIFO takes no lock and writes no shared line: it reads
+/// under the shard's seqlock and counts hits in per-thread-striped counters.
+/// LRU hits take the shard mutex, because every LRU hit reorders its list.
 ///
 /// Capacity is a hard bound: a shard holds at most `capacity / shards` entries
 /// and evicts (LRU, SIEVE or S3-FIFO) before inserting into a full shard.
@@ -32,6 +37,13 @@ public final class ShardedPreflightCache<Clock: PreflightClock>: PreflightDecide
     let clock: Clock
     let seed: UInt64
     public let configuration: CacheConfiguration
+    /// Striped counters (hits, uncacheable), 128 bytes apart, picked by the
+    /// caller's stack address so that threads rarely share a line.
+    let stripes: UnsafeMutablePointer<Atomic<Int>>
+    let recordSlab: HugePageSlab
+    let indexSlab: HugePageSlab
+    static var stripeCount: Int { 64 }
+    static var stripeWords: Int { 16 }
     /// Entries per shard; the effective capacity is `perShard * shardCount`.
     public let perShard: Int
 
@@ -47,9 +59,20 @@ public final class ShardedPreflightCache<Clock: PreflightClock>: PreflightDecide
         self.clock = clock
         var generator = SystemRandomNumberGenerator()
         seed = generator.next()
+        let stripeWords = Self.stripeCount * Self.stripeWords
+        stripes = UnsafeMutableRawPointer.allocate(byteCount: stripeWords * 8, alignment: 128).bindMemory(to: Atomic<Int>.self, capacity: stripeWords)
+        for i in 0..<stripeWords { (stripes + i).initialize(to: Atomic(0)) }
+        // Records and index slots of all shards in two slabs on huge pages when
+        // the system allows (fewer TLB misses on a multi-megabyte working set).
+        let perShardEntries = max(1, perShard)
+        let indexSize = Shard.indexSize(capacity: perShardEntries)
+        recordSlab = HugePageSlab(words: count * perShardEntries * Shard.recordWords)
+        indexSlab = HugePageSlab(words: count * indexSize)
         shards = .allocate(capacity: count)
         for i in 0..<count {
-            (shards + i).initialize(to: Shard(capacity: perShard, eviction: configuration.eviction, admission: configuration.effectiveAdmission))
+            (shards + i).initialize(to: Shard(capacity: perShardEntries, eviction: configuration.eviction, admission: configuration.effectiveAdmission,
+                                              records: recordSlab.words + i * perShardEntries * Shard.recordWords,
+                                              index: indexSlab.words + i * indexSize))
         }
     }
 
@@ -57,6 +80,15 @@ public final class ShardedPreflightCache<Clock: PreflightClock>: PreflightDecide
         for i in 0..<shardCount { shards[i].deallocate() }
         shards.deinitialize(count: shardCount)
         shards.deallocate()
+        stripes.deinitialize(count: Self.stripeCount * Self.stripeWords)
+        UnsafeMutableRawPointer(stripes).deallocate()
+    }
+
+    /// This thread's stripe: stacks of different threads lie far apart.
+    @inline(__always)
+    func stripe(_ stackAddress: UnsafeRawPointer) -> Int {
+        let bits = UInt64(UInt(bitPattern: stackAddress)) >> 14
+        return Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 58) * Self.stripeWords
     }
 
     public var capacity: Int { perShard * shardCount }
@@ -72,30 +104,36 @@ public final class ShardedPreflightCache<Clock: PreflightClock>: PreflightDecide
     public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?) -> PreflightReason {
         withUnsafeTemporaryAllocation(byteCount: CacheKey.maximumLength, alignment: 16) { buffer -> PreflightReason in
             let keyBase = buffer.baseAddress!
+            let stripe = stripe(UnsafeRawPointer(keyBase))
             guard let length = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, into: keyBase) else {
-                // Striped by the origin's hash so a flood of long keys does not meet on one lock.
-                let shard = shard(for: hashBytes(UnsafeRawBufferPointer(rebasing: origin.prefix(64)), seed: seed))
-                shard.lock()
-                shard.header.pointee.uncacheable += 1
-                shard.unlock()
+                stripes[stripe + 1].add(1, ordering: .relaxed)
                 return holder.withCurrent { $0.evaluate(origin: origin, method: method, requestHeaders: requestHeaders) }
             }
-            let key = UnsafeRawBufferPointer(start: keyBase, count: length)
-            let hash = hashBytes(key, seed: seed)
+            // Zero the last word's tail: keys are compared a word at a time.
+            let padded = (length + 7) & ~7
+            if padded > length { (keyBase + length).initializeMemory(as: UInt8.self, repeating: 0, count: padded - length) }
+            let hash = hashBytes(UnsafeRawBufferPointer(start: keyBase, count: length), seed: seed)
             let shard = shard(for: hash)
             let now = clock.nanoseconds()
             let generation = holder.generation.load(ordering: .acquiring)
+            if shard.optimisticReads {
+                let cached = shard.optimisticLookup(hash: hash, key: keyBase, length: length, now: now, generation: generation)
+                if cached != Shard.missing {
+                    stripes[stripe].add(1, ordering: .relaxed)
+                    return PreflightReason(code: cached)
+                }
+            }
             shard.lock()
-            let cached = shard.lookup(hash: hash, key: key, now: now, generation: generation)
+            let cached = shard.lockedLookup(hash: hash, key: keyBase, length: length, now: now, generation: generation)
             shard.unlock()
-            if cached != Shard.missing { return PreflightReason.allCases[Int(cached)] }
+            if cached != Shard.missing { return PreflightReason(code: cached) }
             let (reason, generationUsed, ttl) = holder.withCurrent { version in
                 let reason = version.evaluate(origin: origin, method: method, requestHeaders: requestHeaders)
                 return (reason, version.generation, reason == .allowed ? version.allowedTTL : version.deniedTTL)
             }
             if ttl > 0 {
                 shard.lock()
-                shard.insert(hash: hash, key: key, reason: UInt8(PreflightReason.allCases.firstIndex(of: reason)!),
+                shard.insert(hash: hash, key: keyBase, length: length, reason: reason.code,
                              expiry: now &+ ttl, generation: generationUsed, now: now, currentGeneration: generation)
                 shard.unlock()
             }
@@ -114,10 +152,15 @@ public final class ShardedPreflightCache<Clock: PreflightClock>: PreflightDecide
             shard.unlock()
             var s = CacheStatistics()
             s.hits = h.hits; s.misses = h.misses; s.expired = h.expired; s.evicted = h.evicted
-            s.rejected = h.rejected; s.uncacheable = h.uncacheable; s.entries = h.count
+            s.rejected = h.rejected; s.entries = h.count
             s.bytes = shard.retainedBytes
             total = total + s
         }
+        for k in 0..<Self.stripeCount {
+            total.hits += stripes[k * Self.stripeWords].load(ordering: .relaxed)
+            total.uncacheable += stripes[k * Self.stripeWords + 1].load(ordering: .relaxed)
+        }
+        total.bytes += Self.stripeCount * Self.stripeWords * 8
         return total
     }
 
@@ -128,5 +171,30 @@ public final class ShardedPreflightCache<Clock: PreflightClock>: PreflightDecide
             defer { shards[i].unlock() }
             return shards[i].header.pointee.count
         }
+    }
+}
+
+/// Zeroed atomic words in one allocation aligned to 2 MiB and, on Linux,
+/// advised into transparent huge pages.
+final class HugePageSlab: @unchecked Sendable {
+    // Safe to share: the words are atomics; the pointer never changes.
+    let words: UnsafeMutablePointer<Atomic<UInt64>>
+    let count: Int
+
+    init(words count: Int) {
+        self.count = max(1, count)
+        let bytes = self.count * 8
+        let alignment = bytes >= 1 << 21 ? 1 << 21 : 128
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: alignment)
+        #if os(Linux)
+        if bytes >= 1 << 21 { _ = madvise(raw, bytes, 14 /* MADV_HUGEPAGE */) }
+        #endif
+        words = raw.bindMemory(to: Atomic<UInt64>.self, capacity: self.count)
+        for i in 0..<self.count { (words + i).initialize(to: Atomic(0)) }
+    }
+
+    deinit {
+        words.deinitialize(count: count)
+        UnsafeMutableRawPointer(words).deallocate()
     }
 }

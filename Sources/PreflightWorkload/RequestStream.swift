@@ -15,6 +15,11 @@ public final class RequestStream: @unchecked Sendable {
     public let distinctKeys: Int
     /// Share of requests whose key occurs once in the stream.
     public let singletonShare: Double
+    /// Each request's key as a dense id in 0..<distinctKeys (same origin, method
+    /// and normalized header set: same id), for simulations that need no bytes.
+    public let keyIDs: [UInt32]
+    /// One request of each key id, to decide it once.
+    public let keyRepresentatives: [Int]
 
     let bytes: UnsafeMutableRawBufferPointer
     let spans: UnsafeMutableBufferPointer<(offset: Int, length: Int)>
@@ -114,6 +119,9 @@ public final class RequestStream: @unchecked Sendable {
         mask = n - 1
         records = .allocate(capacity: n)
         var keyCounts: [UInt64: Int] = [:]
+        var keyIDOf: [UInt64: UInt32] = [:]
+        var keyIDs = [UInt32](repeating: 0, count: n)
+        var representatives: [Int] = []
         for i in 0..<n {
             var origin: UInt32, method: UInt32, headers: UInt32
             if scenario.floodShare > 0 && rng.nextUnit() < scenario.floodShare {
@@ -147,8 +155,17 @@ public final class RequestStream: @unchecked Sendable {
             }
             records[i] = (origin, method, headers)
             let normalized = headers == Self.absent ? UInt64(0xFFFF_FFFF) : UInt64(strings.normalizedID(headers))
-            keyCounts[UInt64(origin) << 40 ^ UInt64(method) << 32 ^ normalized, default: 0] += 1
+            let composite = UInt64(origin) << 40 ^ UInt64(method) << 32 ^ normalized
+            keyCounts[composite, default: 0] += 1
+            if let id = keyIDOf[composite] { keyIDs[i] = id } else {
+                let id = UInt32(keyIDOf.count)
+                keyIDOf[composite] = id
+                keyIDs[i] = id
+                representatives.append(i)
+            }
         }
+        self.keyIDs = keyIDs
+        keyRepresentatives = representatives
         distinctKeys = keyCounts.count
         singletonShare = Double(keyCounts.values.filter { $0 == 1 }.count) / Double(n)
         (bytes, spans) = strings.freeze()

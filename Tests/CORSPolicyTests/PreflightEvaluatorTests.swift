@@ -150,3 +150,11 @@ func reason(_ origin: String, _ method: String, _ headers: String? = nil, policy
         }
     }
 }
+
+@Suite struct ReasonCodeTests {
+    @Test func codesRoundTripAndAreDistinct() {
+        #expect(Set(PreflightReason.allCases.map(\.code)).count == PreflightReason.allCases.count)
+        for reason in PreflightReason.allCases { #expect(PreflightReason(code: reason.code) == reason) }
+        #expect(PreflightReason(code: 200) != .allowed)
+    }
+}

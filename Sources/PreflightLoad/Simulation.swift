@@ -1,0 +1,412 @@
+public import JSONValue
+public import PreflightCache
+public import PreflightWorkload
+import CORSPolicy
+
+/// Cache tuning over virtual time: a scenario's stream replayed at a fixed
+/// rate against each capacity, eviction policy and Max-Age, with the offline
+/// optimum as the line to compare against.
+///
+/// The replay follows the `sharded` cache's algorithms (LRU, SIEVE, S3-FIFO
+/// with its ghost, the doorkeeper for LRU and SIEVE, lazy expiry, hits that do
+/// not extend an entry's life) on one shard, over key ids instead of bytes, so
+/// an hour of traffic takes seconds.
+public struct Simulation: Sendable {
+    public var capacities: [Int]
+    public var evictions: [EvictionPolicy]
+    public var maxAges: [Int]
+    /// Virtual seconds replayed.
+    public var duration: Double
+    /// Requests per virtual second.
+    public var rate: Double
+    /// Seconds a denied decision is kept, as in `CacheConfiguration`.
+    public var deniedTTL: Double = 5
+    /// Samples of the time series per point.
+    public var samples = 60
+
+    public init(capacities: [Int], evictions: [EvictionPolicy], maxAges: [Int], duration: Double, rate: Double) {
+        self.capacities = capacities
+        self.evictions = evictions
+        self.maxAges = maxAges
+        self.duration = duration
+        self.rate = rate
+    }
+
+    public struct Point: Sendable {
+        public var capacity: Int
+        public var eviction: EvictionPolicy
+        public var maxAge: Int
+        public var requests: Int
+        public var hitRate: Double
+        /// The offline optimum for this capacity and Max-Age (Belady, expiry-aware, with bypass).
+        public var optimalHitRate: Double
+        public var peakEntries: Int
+        /// (virtual second, hit rate over the interval, entries) at regular intervals.
+        public var series: [(time: Double, hitRate: Double, entries: Int)]
+    }
+
+    public var requestCount: Int { Int(duration * rate) }
+
+    /// Runs every point. `progress` gets a line per finished point.
+    public func run(stream: RequestStream, progress: (String) -> Void = { _ in }, stop: () -> Bool = { false }) -> [Point] {
+        // Decide each key once: its TTL class (allowed or denied) is all the replay needs.
+        let evaluator = PreflightEvaluator(policy: stream.policy)
+        let allowed = stream.keyRepresentatives.map { evaluator.evaluate(stream.request($0)).isAllowed }
+        let keys = stream.keyIDs.count
+        // Next occurrence of each position's key in the cycled stream (positions of the next cycle count from `keys`).
+        var nextInBase = [Int](repeating: 0, count: keys)
+        var last = [Int](repeating: -1, count: stream.distinctKeys)
+        var first = [Int](repeating: -1, count: stream.distinctKeys)
+        for i in stride(from: keys - 1, through: 0, by: -1) {
+            let k = Int(stream.keyIDs[i])
+            nextInBase[i] = last[k]
+            last[k] = i
+        }
+        for i in 0..<keys where first[Int(stream.keyIDs[i])] < 0 { first[Int(stream.keyIDs[i])] = i }
+        for i in 0..<keys where nextInBase[i] < 0 { nextInBase[i] = keys + first[Int(stream.keyIDs[i])] }
+        var points: [Point] = []
+        for maxAge in maxAges {
+            let allowedTTL = Double(min(max(maxAge, 0), 7200))
+            for capacity in capacities {
+                if stop() { return points }
+                let optimal = belady(stream: stream, nextInBase: nextInBase, allowed: allowed, capacity: capacity, allowedTTL: allowedTTL)
+                for eviction in evictions {
+                    if stop() { return points }
+                    var point = replay(stream: stream, allowed: allowed, capacity: capacity, eviction: eviction, allowedTTL: allowedTTL)
+                    point.maxAge = maxAge
+                    point.optimalHitRate = optimal
+                    points.append(point)
+                    progress("capacity \(capacity) \(eviction) max-age \(maxAge): hit \(formatNumber(point.hitRate * 100)) %, optimum \(formatNumber(optimal * 100)) %")
+                }
+            }
+        }
+        return points
+    }
+
+    /// The offline optimum: on a miss, cache the key unless every cached key is
+    /// requested again (before it expires) sooner; evict the key whose next
+    /// useful request is farthest, where a request after expiry is useless.
+    func belady(stream: RequestStream, nextInBase: [Int], allowed: [Bool], capacity: Int, allowedTTL: Double) -> Double {
+        let n = requestCount
+        let base = stream.keyIDs.count
+        var heap = MaxHeap()
+        var cachedUntil = [Double](repeating: -1, count: stream.distinctKeys)
+        var cachedNext = [Int](repeating: -1, count: stream.distinctKeys)
+        var count = 0
+        var hits = 0
+        for i in 0..<n {
+            let k = Int(stream.keyIDs[i % base])
+            let now = Double(i) / rate
+            let next = i - i % base + nextInBase[i % base]
+            let ttl = allowed[k] ? allowedTTL : deniedTTL
+            if cachedUntil[k] > now {
+                hits += 1
+                // The entry keeps its expiry; its next request moves on.
+                let useful = Double(next) / rate < cachedUntil[k] ? next : Int.max
+                cachedNext[k] = useful
+                heap.push(useful, k)
+                if heap.items.count > 4 * capacity + 1024 {
+                    heap.rebuild { cachedUntil[$0.key] > now && cachedNext[$0.key] == $0.next }
+                }
+                continue
+            }
+            if cachedUntil[k] >= 0 { cachedUntil[k] = -1; count -= 1 }
+            guard ttl > 0 else { continue }
+            let useful = Double(next) / rate < now + ttl ? next : Int.max
+            if useful == Int.max { continue }
+            if count >= capacity {
+                // Drop stale heap tops, then compare with the farthest cached key.
+                while let top = heap.top, cachedUntil[top.key] <= now || cachedNext[top.key] != top.next {
+                    if cachedUntil[top.key] >= 0 && cachedUntil[top.key] <= now { cachedUntil[top.key] = -1; count -= 1 }
+                    heap.pop()
+                    if count < capacity { break }
+                }
+                if count >= capacity, let top = heap.top {
+                    if top.next <= useful { continue }
+                    heap.pop()
+                    cachedUntil[top.key] = -1
+                    count -= 1
+                }
+            }
+            cachedUntil[k] = now + ttl
+            cachedNext[k] = useful
+            heap.push(useful, k)
+            count += 1
+            // Hits leave stale heap entries behind; drop them before they pile up.
+            if heap.items.count > 4 * capacity + 1024 {
+                heap.rebuild { cachedUntil[$0.key] > now && cachedNext[$0.key] == $0.next }
+            }
+        }
+        return Double(hits) / Double(max(n, 1))
+    }
+
+    /// Replays the stream through one shard's worth of the cache's algorithms.
+    func replay(stream: RequestStream, allowed: [Bool], capacity: Int, eviction: EvictionPolicy, allowedTTL: Double) -> Point {
+        let n = requestCount
+        let base = stream.keyIDs.count
+        var model = CacheModel(keys: stream.distinctKeys, capacity: capacity, eviction: eviction)
+        var hits = 0, intervalHits = 0, intervalRequests = 0
+        var series: [(Double, Double, Int)] = []
+        let every = max(1, n / samples)
+        for i in 0..<n {
+            let k = Int(stream.keyIDs[i % base])
+            let now = Double(i) / rate
+            if model.lookup(k, now: now) {
+                hits += 1
+                intervalHits += 1
+            } else {
+                let ttl = allowed[k] ? allowedTTL : deniedTTL
+                if ttl > 0 { model.insert(k, expiry: now + ttl, now: now) }
+            }
+            intervalRequests += 1
+            if (i + 1) % every == 0 {
+                series.append((now, Double(intervalHits) / Double(intervalRequests), model.count))
+                intervalHits = 0
+                intervalRequests = 0
+            }
+        }
+        return Point(capacity: capacity, eviction: eviction, maxAge: 0, requests: n, hitRate: Double(hits) / Double(max(n, 1)),
+                     optimalHitRate: 0, peakEntries: model.peak, series: series)
+    }
+}
+
+/// A binary max-heap of (next use, key).
+struct MaxHeap {
+    var items: [(next: Int, key: Int)] = []
+    var top: (next: Int, key: Int)? { items.first }
+
+    mutating func push(_ next: Int, _ key: Int) {
+        items.append((next, key))
+        var i = items.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            if items[parent].next >= items[i].next { break }
+            items.swapAt(parent, i)
+            i = parent
+        }
+    }
+
+    /// Keeps the entries `keep` accepts and restores the heap order.
+    mutating func rebuild(_ keep: ((next: Int, key: Int)) -> Bool) {
+        items.removeAll { !keep($0) }
+        for i in stride(from: items.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+    }
+
+    mutating func siftDown(_ start: Int) {
+        var i = start
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var largest = i
+            if l < items.count && items[l].next > items[largest].next { largest = l }
+            if r < items.count && items[r].next > items[largest].next { largest = r }
+            if largest == i { return }
+            items.swapAt(i, largest)
+            i = largest
+        }
+    }
+
+    mutating func pop() {
+        guard !items.isEmpty else { return }
+        items.swapAt(0, items.count - 1)
+        items.removeLast()
+        siftDown(0)
+    }
+}
+
+/// The `sharded` cache's eviction and admission algorithms on key ids.
+struct CacheModel {
+    let capacity: Int
+    let eviction: EvictionPolicy
+    let doorkeeper: Bool
+    let smallCapacity: Int
+    var expiry: [Double]
+    var cached: [Bool]
+    var frequency: [UInt8]
+    var small: [Bool]
+    var prev: [Int32], next: [Int32]
+    var mainHead: Int32 = -1, mainTail: Int32 = -1, mainCount = 0
+    var smallHead: Int32 = -1, smallTail: Int32 = -1, smallCount = 0
+    var hand: Int32 = -1
+    var count = 0, peak = 0
+    var seen: [Bool]
+    var admissionAttempts = 0
+    var ghost: [Int32]
+    var ghostPosition = 0
+    var inGhost: [UInt8]
+
+    init(keys: Int, capacity: Int, eviction: EvictionPolicy) {
+        self.capacity = max(1, capacity)
+        self.eviction = eviction
+        doorkeeper = eviction != .s3fifo
+        smallCapacity = max(1, capacity / 10)
+        expiry = [Double](repeating: 0, count: keys)
+        cached = [Bool](repeating: false, count: keys)
+        frequency = [UInt8](repeating: 0, count: keys)
+        small = [Bool](repeating: false, count: keys)
+        prev = [Int32](repeating: -1, count: keys)
+        next = [Int32](repeating: -1, count: keys)
+        seen = [Bool](repeating: false, count: doorkeeper ? keys : 0)
+        ghost = [Int32](repeating: -1, count: eviction == .s3fifo ? max(1, capacity - smallCapacity) : 0)
+        inGhost = [UInt8](repeating: 0, count: eviction == .s3fifo ? keys : 0)
+    }
+
+    mutating func lookup(_ k: Int, now: Double) -> Bool {
+        guard cached[k] else { return false }
+        if now >= expiry[k] { remove(Int32(k)); return false }
+        switch eviction {
+        case .lru: unlink(Int32(k)); push(Int32(k), small: false)
+        case .sieve: frequency[k] = 1
+        case .s3fifo: frequency[k] = min(3, frequency[k] + 1)
+        }
+        return true
+    }
+
+    mutating func insert(_ k: Int, expiry e: Double, now: Double) {
+        if doorkeeper {
+            if !seen[k] {
+                seen[k] = true
+                admissionAttempts += 1
+                if admissionAttempts >= capacity * 4 {
+                    for i in seen.indices { seen[i] = false }
+                    admissionAttempts = 0
+                }
+                return
+            }
+        }
+        // The cache's amortized sweep: up to two stale entries at the old ends.
+        for tail in [mainTail, smallTail] where tail >= 0 && now >= expiry[Int(tail)] { remove(tail) }
+        if count >= capacity { evict() }
+        cached[k] = true
+        expiry[k] = e
+        frequency[k] = 0
+        let toSmall = eviction == .s3fifo && inGhost[k] == 0
+        push(Int32(k), small: toSmall)
+        count += 1
+        peak = max(peak, count)
+    }
+
+    mutating func push(_ k: Int32, small toSmall: Bool) {
+        small[Int(k)] = toSmall
+        prev[Int(k)] = -1
+        if toSmall {
+            next[Int(k)] = smallHead
+            if smallHead >= 0 { prev[Int(smallHead)] = k } else { smallTail = k }
+            smallHead = k
+            smallCount += 1
+        } else {
+            next[Int(k)] = mainHead
+            if mainHead >= 0 { prev[Int(mainHead)] = k } else { mainTail = k }
+            mainHead = k
+            mainCount += 1
+        }
+    }
+
+    mutating func unlink(_ k: Int32) {
+        let p = prev[Int(k)], n = next[Int(k)]
+        if hand == k { hand = p }
+        if p >= 0 { next[Int(p)] = n } else if small[Int(k)] { smallHead = n } else { mainHead = n }
+        if n >= 0 { prev[Int(n)] = p } else if small[Int(k)] { smallTail = p } else { mainTail = p }
+        if small[Int(k)] { smallCount -= 1 } else { mainCount -= 1 }
+    }
+
+    mutating func remove(_ k: Int32) {
+        unlink(k)
+        cached[Int(k)] = false
+        count -= 1
+    }
+
+    mutating func ghostAdd(_ k: Int32) {
+        let old = ghost[ghostPosition]
+        if old >= 0 { inGhost[Int(old)] -= 1 }
+        ghost[ghostPosition] = k
+        inGhost[Int(k)] += 1
+        ghostPosition = (ghostPosition + 1) % ghost.count
+    }
+
+    mutating func evict() {
+        switch eviction {
+        case .lru:
+            remove(mainTail)
+        case .sieve:
+            var h = hand >= 0 ? hand : mainTail
+            while true {
+                if frequency[Int(h)] == 0 {
+                    hand = prev[Int(h)]
+                    remove(h)
+                    return
+                }
+                frequency[Int(h)] = 0
+                h = prev[Int(h)] >= 0 ? prev[Int(h)] : mainTail
+            }
+        case .s3fifo:
+            while true {
+                if smallCount > 0 && (smallCount >= smallCapacity || mainCount == 0) {
+                    let t = smallTail
+                    if frequency[Int(t)] > 0 {
+                        unlink(t)
+                        frequency[Int(t)] = 0
+                        push(t, small: false)
+                        continue
+                    }
+                    ghostAdd(t)
+                    remove(t)
+                    return
+                }
+                let t = mainTail
+                if frequency[Int(t)] > 0 {
+                    frequency[Int(t)] -= 1
+                    unlink(t)
+                    push(t, small: false)
+                    continue
+                }
+                remove(t)
+                return
+            }
+        }
+    }
+}
+
+extension Simulation.Point {
+    public var jsonValue: JSONValue {
+        .object([
+            ("capacity", .int(capacity)), ("eviction", .string(eviction.rawValue)), ("maxAge", .int(maxAge)),
+            ("requests", .int(requests)), ("hitRate", .double(hitRate, fractionDigits: 4)),
+            ("optimalHitRate", .double(optimalHitRate, fractionDigits: 4)), ("peakEntries", .int(peakEntries)),
+            ("series", .array(series.map { .object([("time", .double($0.time, fractionDigits: 1)), ("hitRate", .double($0.hitRate, fractionDigits: 4)),
+                                                    ("entries", .int($0.entries))]) })),
+        ])
+    }
+}
+
+extension Simulation {
+    public static func table(_ points: [Point]) -> TextTable {
+        TextTable(header: ["capacity", "eviction", "max-age", "requests", "hit %", "optimal %", "of optimal", "peak entries"],
+                  rows: points.map { p in
+                      [String(p.capacity), p.eviction.rawValue, String(p.maxAge), String(p.requests), formatNumber(p.hitRate * 100),
+                       formatNumber(p.optimalHitRate * 100), p.optimalHitRate > 0 ? formatNumber(p.hitRate / p.optimalHitRate * 100) + " %" : "-",
+                       String(p.peakEntries)]
+                  }, rightAligned: [0, 2, 3, 4, 5, 6, 7])
+    }
+
+    /// Charts: hit rate vs capacity per eviction policy and Max-Age, with the optimum; hit rate and entries over time.
+    public static func charts(_ points: [Point]) -> [(name: String, svg: String)] {
+        var out: [(String, String)] = []
+        var series: [SVGChart.Series] = []
+        for maxAge in Array(Set(points.map(\.maxAge))).sorted() {
+            let atAge = points.filter { $0.maxAge == maxAge }
+            for eviction in EvictionPolicy.allCases where atAge.contains(where: { $0.eviction == eviction }) {
+                series.append(SVGChart.Series(name: "\(eviction) max-age \(maxAge)",
+                                              points: atAge.filter { $0.eviction == eviction }.map { (Double($0.capacity), $0.hitRate * 100) }.sorted { $0.0 < $1.0 }))
+            }
+            let optimal = Dictionary(atAge.map { ($0.capacity, $0.optimalHitRate) }, uniquingKeysWith: { a, _ in a })
+            series.append(SVGChart.Series(name: "optimal max-age \(maxAge)", points: optimal.map { (Double($0.key), $0.value * 100) }.sorted { $0.0 < $1.0 }))
+        }
+        out.append(("simulate-hit-rate-vs-capacity.svg", SVGChart(title: "simulated hit rate vs capacity", xLabel: "capacity (entries)",
+                                                                   yLabel: "hit rate %", series: series, logX: true).svg))
+        out.append(("simulate-hit-rate-over-time.svg", SVGChart(title: "hit rate over virtual time", xLabel: "seconds", yLabel: "hit rate %",
+                                                                 series: points.map { p in SVGChart.Series(name: "\(p.capacity) \(p.eviction) \(p.maxAge)s", points: p.series.map { ($0.time, $0.hitRate * 100) }) }).svg))
+        out.append(("simulate-entries-over-time.svg", SVGChart(title: "entries over virtual time", xLabel: "seconds", yLabel: "entries",
+                                                                series: points.map { p in SVGChart.Series(name: "\(p.capacity) \(p.eviction) \(p.maxAge)s", points: p.series.map { ($0.time, Double($0.entries)) }) }).svg))
+        return out
+    }
+}
