@@ -19,6 +19,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "CORSPolicy", package: "preflight-bench"),
                 .product(name: "OriginMatching", package: "preflight-bench"),
+                .product(name: "PreflightCache", package: "preflight-bench"),
             ],
             path: "Benchmarks/PreflightBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

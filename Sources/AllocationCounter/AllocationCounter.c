@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "AllocationCounter.h"
 #include <dlfcn.h>
+#include <malloc.h>
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
@@ -132,8 +133,16 @@ int64_t preflight_jemalloc_allocated_bytes(void) {
     return (int64_t)allocated;
 }
 
+int64_t preflight_heap_bytes(void) {
+    int64_t jemalloc = preflight_jemalloc_allocated_bytes();
+    if (jemalloc >= 0) return jemalloc;
+    struct mallinfo2 info = mallinfo2();
+    return (int64_t)(info.uordblks + info.hblkhd);
+}
+
 #else
 
+int64_t preflight_heap_bytes(void) { return -1; }
 uint64_t preflight_thread_allocations(void) { return 0; }
 int preflight_allocation_counting_active(void) { return 0; }
 int preflight_jemalloc_loaded(void) { return 0; }

@@ -30,4 +30,5 @@ extension Substring {
 }
 
 /// Counts the calling thread's allocations through the interposer linked into this executable.
-let allocationProbe = AllocationProbe(isActive: preflight_allocation_counting_active() != 0) { preflight_thread_allocations() }
+let allocationProbe = AllocationProbe(isActive: preflight_allocation_counting_active() != 0, read: { preflight_thread_allocations() },
+                                      heapBytes: { let b = preflight_heap_bytes(); return b >= 0 ? b : nil })

@@ -7,10 +7,15 @@ public struct AllocationProbe: Sendable {
     /// False when counting is unavailable (sanitizer builds); figures are then reported as unknown.
     public var isActive: Bool
 
-    public init(isActive: Bool, read: @escaping @Sendable () -> UInt64) {
+    /// Bytes the process holds in live heap allocations, from the allocator's own
+    /// statistics (jemalloc's or glibc's), or nil when unknown.
+    public var heapBytes: @Sendable () -> Int64?
+
+    public init(isActive: Bool, read: @escaping @Sendable () -> UInt64, heapBytes: @escaping @Sendable () -> Int64? = { nil }) {
         self.isActive = isActive
         self.read = read
+        self.heapBytes = heapBytes
     }
 
-    public static let unavailable = AllocationProbe(isActive: false) { 0 }
+    public static let unavailable = AllocationProbe(isActive: false, read: { 0 })
 }

@@ -72,7 +72,7 @@ extension LoadPoint {
             ("hitRate", optional(hitRate, 4)),
             ("p50Nanos", .int(p50Nanos)), ("p99Nanos", .int(p99Nanos)), ("p999Nanos", .int(p999Nanos)),
             ("allocationsPerDecision", optional(allocationsPerDecision, 4)),
-            ("entries", optional(entries)), ("bytesPerEntry", optional(bytesPerEntry, 1)),
+            ("entries", optional(entries)), ("bytesPerEntry", optional(bytesPerEntry, 1)), ("heapBytes", optional(heapBytes)),
             ("evictions", optional(evictions)), ("expirations", optional(expirations)),
             ("stopped", .bool(stopped)),
         ])
@@ -93,7 +93,7 @@ extension LoadPoint {
                   decisionsPerSecond: Spread(median: dps, min: dpsMin, max: dpsMax), hitRate: json["hitRate"]?.doubleValue,
                   p50Nanos: UInt64(p50), p99Nanos: UInt64(p99), p999Nanos: UInt64(p999),
                   allocationsPerDecision: json["allocationsPerDecision"]?.doubleValue, entries: json["entries"]?.intValue,
-                  bytesPerEntry: json["bytesPerEntry"]?.doubleValue, evictions: json["evictions"]?.intValue,
+                  bytesPerEntry: json["bytesPerEntry"]?.doubleValue, heapBytes: json["heapBytes"]?.intValue, evictions: json["evictions"]?.intValue,
                   expirations: json["expirations"]?.intValue, stopped: json["stopped"]?.boolValue ?? false)
     }
 }

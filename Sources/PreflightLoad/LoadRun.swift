@@ -53,7 +53,12 @@ public struct LoadPoint: Sendable {
     public var p999Nanos: UInt64
     public var allocationsPerDecision: Double?
     public var entries: Int?
+    /// Heap bytes per entry: the heap's growth from building and filling the
+    /// cache, measured by the allocator's statistics, over the capacity
+    /// (`sharded` preallocates) or the entries (`locked` grows).
     public var bytesPerEntry: Double?
+    /// That heap growth in bytes, measured; nil when the allocator cannot say.
+    public var heapBytes: Int?
     public var evictions: Int?
     public var expirations: Int?
     public var stopped: Bool
@@ -106,6 +111,7 @@ public struct LoadRunner: Sendable {
             for matcher in options.matchers {
                 for workers in options.workers {
                     if stop() { return }
+                    let heapBefore = allocations.heapBytes()
                     let evaluator = PreflightEvaluator(policy: stream.policy, matcher: matcher)
                     let configuration = CacheConfiguration(capacity: capacity ?? 1, shards: shards ?? 1, eviction: eviction ?? .s3fifo)
                     let decider = makePreflightDecider(cache, evaluator: evaluator, configuration: configuration, clock: SystemPreflightClock())
@@ -131,6 +137,9 @@ public struct LoadRunner: Sendable {
                     guard !rates.isEmpty else { return }
                     let after = decider.statistics()
                     let lookups = after.lookups - before.lookups
+                    let heap = allocations.heapBytes().flatMap { now in heapBefore.map { Int(now - $0) } }
+                    let perEntryDivisor = Double(max(cache == .sharded ? (capacity ?? 1) : after.entries, 1))
+                    let bytesPerEntry = cache == .none ? nil : (heap.map { Double($0) } ?? Double(after.bytes)) / perEntryDivisor
                     // The warm-up's lookups are in the delta too: the hit rate covers warm-up and timed runs alike.
                     report(LoadPoint(
                         scenario: stream.scenario.name, workers: workers, cache: cache, matcher: matcher, capacity: capacity,
@@ -140,7 +149,7 @@ public struct LoadRunner: Sendable {
                         p50Nanos: histogram.valueAtPercentile(50), p99Nanos: histogram.valueAtPercentile(99), p999Nanos: histogram.valueAtPercentile(99.9),
                         allocationsPerDecision: allocations.isActive ? Double(allocated) / Double(decisions) : nil,
                         entries: cache == .none ? nil : after.entries,
-                        bytesPerEntry: cache == .none ? nil : Double(after.bytes) / Double(max(cache == .sharded ? (capacity ?? 1) : after.entries, 1)),
+                        bytesPerEntry: bytesPerEntry, heapBytes: cache == .none ? nil : heap,
                         evictions: cache == .none ? nil : after.evicted - before.evicted,
                         expirations: cache == .none ? nil : after.expired - before.expired,
                         stopped: stopped))

@@ -78,6 +78,8 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    registerCacheBenchmarks()
+
     // Full preflight evaluation, exact and wildcard origins.
     for (name, originText) in [("exact", "https://app.example.com"), ("wildcard", "https://a.b.example.com"), ("denied", "https://evilexample.com")] {
         let originBytes = Array(originText.utf8)

@@ -17,4 +17,9 @@ int preflight_jemalloc_loaded(void);
 /// statistics epoch, or -1 without jemalloc.
 int64_t preflight_jemalloc_allocated_bytes(void);
 
+/// Bytes in live heap allocations of the whole process: jemalloc's
+/// `stats.allocated` when jemalloc is the allocator, else glibc's `mallinfo2`
+/// (arena bytes in use plus mmapped chunks); -1 when neither can say.
+int64_t preflight_heap_bytes(void);
+
 #endif
