@@ -73,6 +73,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write run.json, run.csv, summary.md and SVG charts here.", valueName: "dir"))
     var out: String?
 
+    @Option(name: .long, help: ArgumentHelp("Compile (gcc -O3 -march=native) and run this C floor program (such as floor.c) before the points and compare hot hits with its ns per decision.", valueName: "file"))
+    var floor: String?
+
     @Flag(name: .long, help: .hidden)
     var child = false
 
@@ -114,6 +117,8 @@ struct RunCommand: ParsableCommand {
         let parsed = try parse()
         signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
         let progress = Progress()
+        let floorNanos = try floor.map { try FloorProgram.measure(source: $0) }
+        if let floorNanos { progress.note("floor: \(formatNumber(floorNanos)) ns/decision (\(floor!))") }
         var points: [LoadPoint] = []
         var overhead: [(scenario: String, nanos: Double)] = []
         for allocatorName in parsed.allocators {
@@ -146,7 +151,9 @@ struct RunCommand: ParsableCommand {
             }
         }
         progress.finish()
-        let report = LoadReport(environment: environment(parsed), harnessOverhead: overhead, points: points)
+        var env = environment(parsed)
+        if let floorNanos { env.append(("floorNanosPerDecision", .double(floorNanos, fractionDigits: 3))) }
+        let report = LoadReport(environment: env, harnessOverhead: overhead, points: points)
         if child {
             print(report.jsonValue.jsonText)
             return
@@ -157,6 +164,11 @@ struct RunCommand: ParsableCommand {
             print("")
             for (scenario, nanos) in overhead { print("harness overhead (\(scenario), no-op engine, 1 worker): \(formatNumber(nanos)) ns/decision") }
             print("latency samples include one clock read of \(formatNumber(LoadRunner.clockReadNanos())) ns")
+            if let floorNanos {
+                for p in points where p.scenario == "hot" && p.cache != .none {
+                    print("hot \(p.configurationLabel) \(p.workers)w: \(formatNumber(p.nsPerDecision)) ns/decision = \(formatNumber(p.nsPerDecision / floorNanos))x floor (\(formatNumber(floorNanos)) ns)")
+                }
+            }
             if out == nil {
                 print("\nNext: --out DIR for run.json, summary.md and charts; --scenario hot,flood,churn,large-policy; "
                       + "--workers 1,2,4,8; --eviction lru,sieve,s3fifo; --capacity 1000,10000,100000; "
@@ -262,5 +274,41 @@ enum MachineInfo {
         process.waitUntilExit()
         let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: "\n")
         return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
+    }
+}
+
+/// The C floor: a plain open-addressing table over the hot key shape, built and
+/// run here so its figure comes from the same run as ours.
+enum FloorProgram {
+    static func measure(source: String) throws -> Double {
+        guard FileManager.default.fileExists(atPath: source) else {
+            printError("--floor: no such file \(source)")
+            throw ExitCode(1)
+        }
+        let binary = NSTemporaryDirectory() + "preflight-floor-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: binary) }
+        guard run("/usr/bin/env", ["gcc", "-O3", "-march=native", source, "-o", binary, "-lm"]).status == 0 else {
+            printError("--floor: gcc could not build \(source) (is gcc installed?)")
+            throw ExitCode(1)
+        }
+        let result = run(binary, [])
+        guard result.status == 0, let nanos = Double(result.output.trimmingCharacters(in: "\n")) else {
+            printError("--floor: \(source) did not print a number of nanoseconds")
+            throw ExitCode(1)
+        }
+        return nanos
+    }
+
+    static func run(_ path: String, _ arguments: [String]) -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return (-1, "") }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

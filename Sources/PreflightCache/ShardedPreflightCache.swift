@@ -174,8 +174,9 @@ public final class ShardedPreflightCache<Clock: PreflightClock>: PreflightDecide
     }
 }
 
-/// Zeroed atomic words in one allocation aligned to 2 MiB and, on Linux,
-/// advised into transparent huge pages.
+/// Zeroed atomic words in one cache-line-aligned allocation, advised into
+/// transparent huge pages on Linux (the aligned 2 MiB regions inside it qualify;
+/// aligning the whole slab to 2 MiB would waste up to that much per slab).
 final class HugePageSlab: @unchecked Sendable {
     // Safe to share: the words are atomics; the pointer never changes.
     let words: UnsafeMutablePointer<Atomic<UInt64>>
@@ -184,8 +185,7 @@ final class HugePageSlab: @unchecked Sendable {
     init(words count: Int) {
         self.count = max(1, count)
         let bytes = self.count * 8
-        let alignment = bytes >= 1 << 21 ? 1 << 21 : 128
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: alignment)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 128)
         #if os(Linux)
         if bytes >= 1 << 21 { _ = madvise(raw, bytes, 14 /* MADV_HUGEPAGE */) }
         #endif

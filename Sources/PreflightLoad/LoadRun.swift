@@ -111,6 +111,8 @@ public struct LoadRunner: Sendable {
             for matcher in options.matchers {
                 for workers in options.workers {
                     if stop() { return }
+                    // Allocated before the heap is read, so the heap growth measured is the cache's.
+                    var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
                     let heapBefore = allocations.heapBytes()
                     let evaluator = PreflightEvaluator(policy: stream.policy, matcher: matcher)
                     let configuration = CacheConfiguration(capacity: capacity ?? 1, shards: shards ?? 1, eviction: eviction ?? .s3fifo)
@@ -121,7 +123,6 @@ public struct LoadRunner: Sendable {
                     }
                     var rates: [Double] = []
                     var decisions = 0, seconds = 0.0, allocated: UInt64 = 0
-                    var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
                     let before = decider.statistics()
                     var stopped = false
                     for _ in 0..<options.repetitions {
