@@ -118,8 +118,10 @@ public struct LoadRunner: Sendable {
                     let configuration = CacheConfiguration(capacity: capacity ?? 1, shards: shards ?? 1, eviction: eviction ?? .s3fifo)
                     let decider = makePreflightDecider(cache, evaluator: evaluator, configuration: configuration, clock: SystemPreflightClock())
                     if stream.scenario.prewarm && cache != .none {
-                        // Twice, so admission filters admit every key.
-                        for _ in 0..<2 { for i in 0..<stream.count { stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2) } } }
+                        // Each distinct key twice, so admission filters admit it.
+                        for _ in 0..<2 {
+                            for i in stream.keyRepresentatives { stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2) } }
+                        }
                     }
                     var rates: [Double] = []
                     var decisions = 0, seconds = 0.0, allocated: UInt64 = 0
