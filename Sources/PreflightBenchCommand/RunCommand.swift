@@ -165,7 +165,8 @@ struct RunCommand: ParsableCommand {
             for (scenario, nanos) in overhead { print("harness overhead (\(scenario), no-op engine, 1 worker): \(formatNumber(nanos)) ns/decision") }
             print("latency samples include one clock read of \(formatNumber(LoadRunner.clockReadNanos())) ns")
             if let floorNanos {
-                for p in points where p.scenario == "hot" && p.cache != .none {
+                // One worker: the target's terms, and the only count that does not oversubscribe small machines.
+                for p in points where p.scenario == "hot" && p.cache != .none && p.workers == 1 {
                     print("hot \(p.configurationLabel) \(p.workers)w: \(formatNumber(p.nsPerDecision)) ns/decision = \(formatNumber(p.nsPerDecision / floorNanos))x floor (\(formatNumber(floorNanos)) ns)")
                 }
             }

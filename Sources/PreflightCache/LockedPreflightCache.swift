@@ -3,7 +3,7 @@ public import CORSPolicy
 /// `locked`: one mutex around a `Dictionary` keyed by `String`, as a first
 /// attempt at a shared cache looks. Its hit path builds a `String` (an
 /// allocation), hashes it with SipHash and serializes every thread on one lock.
-/// A full cache drops an arbitrary entry.
+/// A full cache drops its oldest entry (FIFO), as simple caches do.
 public final class LockedPreflightCache<Clock: PreflightClock>: PreflightDecider, @unchecked Sendable {
     // Safe to share: `entries` and `counters` are touched only under `lock`;
     // everything else is immutable or thread-safe itself.
@@ -15,6 +15,9 @@ public final class LockedPreflightCache<Clock: PreflightClock>: PreflightDecider
 
     let lock = PThreadMutex()
     var entries: [String: Entry] = [:]
+    /// Keys in insertion order from `orderHead` on; some may be gone already (expired).
+    var order: [String] = []
+    var orderHead = 0
     var counters = CacheStatistics()
     let holder: PolicyHolder
     let capacity: Int
@@ -57,9 +60,17 @@ public final class LockedPreflightCache<Clock: PreflightClock>: PreflightDecider
         }
         if ttl > 0 {
             lock.withLock {
-                if entries[key] == nil && entries.count >= capacity {
-                    entries.remove(at: entries.startIndex)
-                    counters.evicted += 1
+                if entries[key] == nil {
+                    while entries.count >= capacity && orderHead < order.count {
+                        let oldest = order[orderHead]
+                        orderHead += 1
+                        if entries.removeValue(forKey: oldest) != nil { counters.evicted += 1 }
+                    }
+                    if orderHead > 1024 && orderHead * 2 > order.count {
+                        order.removeFirst(orderHead)
+                        orderHead = 0
+                    }
+                    order.append(key)
                 }
                 entries[key] = Entry(reason: reason, expiry: now &+ ttl, generation: generationUsed)
             }

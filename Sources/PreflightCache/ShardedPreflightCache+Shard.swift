@@ -384,11 +384,16 @@ struct Shard {
 
     /// Amortized cleanup: drop up to two stale entries from the old ends of the queues.
     func sweep(now: UInt64, generation: UInt32) {
-        for tail in [header.pointee.mainTail, header.pointee.smallTail] where tail != Self.none {
-            if UInt32(truncatingIfNeeded: word(tail, Self.wMeta)) != generation || now >= word(tail, Self.wExpiry) {
-                remove(tail)
-                header.pointee.expired += 1
-            }
+        sweep(header.pointee.mainTail, now: now, generation: generation)
+        sweep(header.pointee.smallTail, now: now, generation: generation)
+    }
+
+    @inline(__always)
+    func sweep(_ tail: UInt32, now: UInt64, generation: UInt32) {
+        guard tail != Self.none else { return }
+        if UInt32(truncatingIfNeeded: word(tail, Self.wMeta)) != generation || now >= word(tail, Self.wExpiry) {
+            remove(tail)
+            header.pointee.expired += 1
         }
     }
 

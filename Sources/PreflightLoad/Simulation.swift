@@ -274,7 +274,8 @@ struct CacheModel {
             }
         }
         // The cache's amortized sweep: up to two stale entries at the old ends.
-        for tail in [mainTail, smallTail] where tail >= 0 && now >= expiry[Int(tail)] { remove(tail) }
+        if mainTail >= 0 && now >= expiry[Int(mainTail)] { remove(mainTail) }
+        if smallTail >= 0 && now >= expiry[Int(smallTail)] { remove(smallTail) }
         if count >= capacity { evict() }
         cached[k] = true
         expiry[k] = e
