@@ -12,7 +12,6 @@ public struct RequestOrigin {
     public let hostEnd: Int
     /// The explicit port, or 0 when the origin uses its scheme's default port.
     public let port: UInt16
-    let hostKind: OriginSyntax.HostKind
 
     @inlinable public var hostLength: Int { hostEnd - hostStart }
 
@@ -40,7 +39,7 @@ public struct RequestOrigin {
             case let .number(p): port = p
             case .any: return .malformed
             }
-            return .origin(RequestOrigin(bytes: bytes, schemeLength: c.schemeLength, hostStart: c.hostStart, hostEnd: c.hostEnd, port: port, hostKind: c.hostKind))
+            return .origin(RequestOrigin(bytes: bytes, schemeLength: c.schemeLength, hostStart: c.hostStart, hostEnd: c.hostEnd, port: port))
         case .failure:
             return .malformed
         }
