@@ -48,9 +48,9 @@ let package = Package(
             swiftSettings: strictness
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strictness),
-        .testTarget(name: "OriginMatchingTests", dependencies: ["OriginMatching"], swiftSettings: strictness),
-        .testTarget(name: "CORSPolicyTests", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue"], swiftSettings: strictness),
-        .testTarget(name: "PreflightCacheTests", dependencies: ["PreflightCache", "CORSPolicy", "OriginMatching"], swiftSettings: strictness),
+        .testTarget(name: "OriginMatchingTests", dependencies: ["OriginMatching", "PreflightWorkload"], swiftSettings: strictness),
+        .testTarget(name: "CORSPolicyTests", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue", "PreflightWorkload"], swiftSettings: strictness),
+        .testTarget(name: "PreflightCacheTests", dependencies: ["PreflightCache", "CORSPolicy", "OriginMatching", "PreflightWorkload"], swiftSettings: strictness),
         .testTarget(name: "PreflightLoadTests", dependencies: ["PreflightLoad", "PreflightWorkload", "CORSPolicy", "OriginMatching"], swiftSettings: strictness),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import CORSPolicy
 import OriginMatching
+import PreflightWorkload
 import Testing
 
 /// A small model of what a browser does with a preflight response, written from
@@ -60,7 +61,7 @@ extension Substring {
     }
 
     @Test func responsesMakeBrowsersAcceptExactlyWhatThePolicyAllows() throws {
-        var rng = SplitMix64(state: 42)
+        var rng = SplitMix64(seed: 42)
         var allowedCount = 0, total = 0
         for _ in 0..<400 {
             let anyOrigin = Int.random(in: 0..<5, using: &rng) == 0

@@ -1,5 +1,6 @@
 import Foundation
 import OriginMatching
+import PreflightWorkload
 import Testing
 
 func decide(_ kind: OriginMatcherKind, _ patterns: [String], _ origin: String) throws -> Bool {
@@ -62,17 +63,6 @@ func decide(_ kind: OriginMatcherKind, _ patterns: [String], _ origin: String) t
     }
 }
 
-/// A deterministic generator, so failures reproduce from the printed seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite struct OriginMatcherDifferentialTests {
     static let labels = ["foo", "bar", "barfoo", "foobar", "example", "exampl", "com", "co", "uk", "a", "b", "api", "localhost",
@@ -115,7 +105,7 @@ struct SplitMix64: RandomNumberGenerator {
     }
 
     @Test func everyStrategyAgreesWithTheReferenceOnRandomPolicies() throws {
-        var rng = SplitMix64(state: 0x5EED)
+        var rng = SplitMix64(seed: 0x5EED)
         var decided = 0, allowed = 0
         for round in 0..<300 {
             let texts = Set((0..<Int.random(in: 1...12, using: &rng)).map { _ in Self.randomPattern(&rng) })

@@ -3,6 +3,7 @@ import Dispatch
 import OriginMatching
 import PreflightCache
 import Synchronization
+import PreflightWorkload
 import Testing
 
 let basePolicy = try! CORSPolicy(validating: PolicyConfiguration(
@@ -11,16 +12,6 @@ let basePolicy = try! CORSPolicy(validating: PolicyConfiguration(
 let otherPolicy = try! CORSPolicy(validating: PolicyConfiguration(
     origins: ["https://other.example.org"], methods: ["PATCH"], requestHeaders: ["x-other"], maxAge: 30))
 
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Every cache configuration worth checking.
 let configurations: [(PreflightCacheKind, CacheConfiguration)] = [(.locked, CacheConfiguration(capacity: 64))]
@@ -44,7 +35,7 @@ func randomRequest(_ rng: inout SplitMix64) -> PreflightRequest {
     @Test(arguments: configurations.indices)
     func cachedDecisionsEqualUncached(index: Int) {
         let (kind, configuration) = configurations[index]
-        var rng = SplitMix64(state: UInt64(index) + 1)
+        var rng = SplitMix64(seed: UInt64(index) + 1)
         let clock = ManualPreflightClock()
         let cache = makePreflightDecider(kind, evaluator: PreflightEvaluator(policy: basePolicy), configuration: configuration, clock: clock)
         var reference = PreflightEvaluator(policy: basePolicy)
@@ -193,7 +184,7 @@ func randomRequest(_ rng: inout SplitMix64) -> PreflightRequest {
         let workers = 8, perWorker = 4000
         let overCapacity = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var rng = SplitMix64(state: UInt64(worker) &* 7919)
+            var rng = SplitMix64(seed: UInt64(worker) &* 7919)
             for i in 0..<perWorker {
                 let request = PreflightRequest(origin: "https://t\(rng.next() % 600).example.com", method: ["PUT", "PATCH"][Int(rng.next() % 2)])
                 let expected: PreflightReason = request.method == "PUT" ? .allowed : .methodNotAllowed
