@@ -22,6 +22,9 @@ final class ByteKeyTable: @unchecked Sendable {
     static let inlineKeyBytes = 48
 
     let slots: UnsafeMutablePointer<Slot>
+    /// Two bytes per slot, never 0 for a used one: probes read this small array
+    /// (it stays in cache) and touch a slot's line only when its tag matches.
+    let tags: UnsafeMutablePointer<UInt16>
     let mask: Int
     let pool: UnsafeMutableRawBufferPointer
     let count: Int
@@ -36,6 +39,8 @@ final class ByteKeyTable: @unchecked Sendable {
         let raw = UnsafeMutableRawPointer.allocate(byteCount: capacity * 64, alignment: 64)
         slots = raw.bindMemory(to: Slot.self, capacity: capacity)
         slots.initialize(repeating: Slot(), count: capacity)
+        tags = .allocate(capacity: capacity)
+        tags.initialize(repeating: 0, count: capacity)
         mask = capacity - 1
         var tail: [UInt8] = []
         var count = 0
@@ -55,6 +60,7 @@ final class ByteKeyTable: @unchecked Sendable {
             withUnsafeMutableBytes(of: &slot.key) { $0.copyBytes(from: key.prefix(Self.inlineKeyBytes)) }
             if key.count > Self.inlineKeyBytes { tail += key.dropFirst(Self.inlineKeyBytes) }
             slots[i] = slot
+            tags[i] = Self.shortTag(hash)
             count += 1
         }
         pool = .allocate(byteCount: max(tail.count, 8), alignment: 8)
@@ -69,7 +75,11 @@ final class ByteKeyTable: @unchecked Sendable {
         return key
     }
 
+    @inline(__always)
+    static func shortTag(_ hash: UInt64) -> UInt16 { UInt16(truncatingIfNeeded: hash >> 48) | 1 }
+
     deinit {
+        tags.deallocate()
         slots.deinitialize(count: mask + 1)
         UnsafeMutableRawPointer(slots).deallocate()
         pool.deallocate()
@@ -82,18 +92,22 @@ final class ByteKeyTable: @unchecked Sendable {
     func find(hash: UInt64, key: UnsafeRawPointer, length: Int) -> UInt32? {
         var i = Int(truncatingIfNeeded: hash) & mask
         let tag = UInt32(truncatingIfNeeded: hash >> 32)
+        let short = Self.shortTag(hash)
         let request = UnsafeRawBufferPointer(start: key, count: length)
         while true {
-            let slot = UnsafeRawPointer(slots + i)
-            let header = slot.load(as: (UInt32, UInt32).self)
-            if header.1 == 0 { return nil }
-            if header.0 == tag && Int(header.1) == length + 1 {
-                let inline = min(length, Self.inlineKeyBytes)
-                if request.bytesEqual(from: 0, count: inline, to: slot + 16)
-                    && (length <= Self.inlineKeyBytes
-                        || request.bytesEqual(from: inline, count: length - inline,
-                                              to: UnsafeRawPointer(pool.baseAddress!) + Int(slot.load(fromByteOffset: 12, as: UInt32.self)))) {
-                    return slot.load(fromByteOffset: 8, as: UInt32.self)
+            let stored = tags[i]
+            if stored == 0 { return nil }
+            if stored == short {
+                let slot = UnsafeRawPointer(slots + i)
+                let header = slot.load(as: (UInt32, UInt32).self)
+                if header.0 == tag && Int(header.1) == length + 1 {
+                    let inline = min(length, Self.inlineKeyBytes)
+                    if request.bytesEqual(from: 0, count: inline, to: slot + 16)
+                        && (length <= Self.inlineKeyBytes
+                            || request.bytesEqual(from: inline, count: length - inline,
+                                                  to: UnsafeRawPointer(pool.baseAddress!) + Int(slot.load(fromByteOffset: 12, as: UInt32.self)))) {
+                        return slot.load(fromByteOffset: 8, as: UInt32.self)
+                    }
                 }
             }
             i = (i + 1) & mask
@@ -101,5 +115,5 @@ final class ByteKeyTable: @unchecked Sendable {
     }
 
     /// Heap bytes held.
-    var retainedBytes: Int { (mask + 1) * 64 + pool.count }
+    var retainedBytes: Int { (mask + 1) * 66 + pool.count }
 }
