@@ -1,3 +1,5 @@
+import JSONValue
+
 /// Plain-text and CSV renderings of rows of cells, for the tool's output.
 public struct TextTable: Sendable {
     public var header: [String]
@@ -56,16 +58,9 @@ public func formatNumber(_ value: Double) -> String {
     return formatFixed(value, digits)
 }
 
+/// Fixed-point text without Foundation; one implementation for JSON and tables.
 func formatFixed(_ value: Double, _ digits: Int) -> String {
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let scaled = (abs(value) * scale).rounded()
-    guard scaled < 9e18 else { return String(value) }
-    let n = UInt64(scaled), unit = UInt64(scale)
-    var fraction = String(n % unit)
-    while fraction.count < digits { fraction = "0" + fraction }
-    let sign = value < 0 && n != 0 ? "-" : ""
-    return digits == 0 ? "\(sign)\(n / unit)" : "\(sign)\(n / unit).\(fraction)"
+    JSONValue.formatFixed(value, fractionDigits: digits)
 }
 
 /// Bytes in B, KiB or MiB.
