@@ -27,7 +27,8 @@ public struct TrieOriginMatcher: OriginMatcher {
         static let portDefault: UInt32 = 0, portAny: UInt32 = 1, portExact: UInt32 = 2
     }
 
-    /// A scheme as two little-endian words; schemes longer than 16 bytes by hash and length.
+    /// A scheme as two little-endian words; schemes longer than 16 bytes by hash
+    /// and length, then verified against their bytes in `Rules`.
     struct Scheme: Sendable, Equatable {
         var low: UInt64
         var high: UInt64
@@ -40,17 +41,31 @@ public struct TrieOriginMatcher: OriginMatcher {
         // Safe to share: written once in `init`, only read afterwards.
         let lists: UnsafeMutableBufferPointer<UInt32>
         let schemes: UnsafeMutableBufferPointer<Scheme>
+        /// Every scheme's bytes, and where each starts, for the exact check of long schemes.
+        let schemeBytes: UnsafeMutableRawBufferPointer
+        let schemeOffsets: UnsafeMutableBufferPointer<Int>
 
-        init(lists: [UInt32], schemes: [Scheme]) {
+        init(lists: [UInt32], schemes: [Scheme], schemeText: [[UInt8]]) {
             self.lists = .allocate(capacity: max(lists.count, 1))
             _ = self.lists.initialize(from: lists)
             self.schemes = .allocate(capacity: max(schemes.count, 1))
             _ = self.schemes.initialize(from: schemes)
+            let all = schemeText.flatMap { $0 }
+            schemeBytes = .allocate(byteCount: max(all.count, 1), alignment: 8)
+            schemeBytes.copyBytes(from: all)
+            schemeOffsets = .allocate(capacity: max(schemeText.count, 1))
+            var offset = 0
+            for (i, text) in schemeText.enumerated() {
+                schemeOffsets[i] = offset
+                offset += text.count
+            }
         }
 
         deinit {
             lists.deallocate()
             schemes.deallocate()
+            schemeBytes.deallocate()
+            schemeOffsets.deallocate()
         }
     }
 
@@ -69,6 +84,7 @@ public struct TrieOriginMatcher: OriginMatcher {
 
     public init(patterns: [OriginPattern]) {
         var schemes: [Scheme] = []
+        var schemeText: [[UInt8]] = []
         var hostRules: [[UInt8]: [UInt32]] = [:], hostOrder: [[UInt8]] = []
         var suffixRules: [[UInt8]: [UInt32]] = [:], suffixOrder: [[UInt8]] = []
         var exactOrigins: [(key: [UInt8], hash: UInt64, value: UInt32)] = []
@@ -80,9 +96,14 @@ public struct TrieOriginMatcher: OriginMatcher {
                 exactOrigins.append((key, ByteHash.hash(key), 1))
                 continue
             }
-            let scheme = Self.scheme(Array(pattern.scheme.utf8))
+            let text = Array(pattern.scheme.utf8)
+            let scheme = Self.scheme(text)
             let schemeID: Int
-            if let found = schemes.firstIndex(of: scheme) { schemeID = found } else { schemeID = schemes.count; schemes.append(scheme) }
+            if let found = schemeText.firstIndex(of: text) { schemeID = found } else {
+                schemeID = schemes.count
+                schemes.append(scheme)
+                schemeText.append(text)
+            }
             let portBits: UInt32
             switch pattern.port {
             case .defaultPort: portBits = Rule.portDefault << 16
@@ -116,7 +137,7 @@ public struct TrieOriginMatcher: OriginMatcher {
         origins = ByteKeyTable(exactOrigins)
         hosts = ByteKeyTable(entries(hostOrder, hostRules))
         suffixes = ByteKeyTable(entries(suffixOrder, suffixRules))
-        self.rules = Rules(lists: lists, schemes: schemes)
+        self.rules = Rules(lists: lists, schemes: schemes, schemeText: schemeText)
         schemeCount = schemes.count
         self.wildcardDepths = wildcardDepths
         self.deepWildcards = deepWildcards
@@ -221,6 +242,11 @@ public struct TrieOriginMatcher: OriginMatcher {
         let requested = Self.requestScheme(base, origin.schemeLength)
         var schemeID: UInt32 = .max
         for i in 0..<schemeCount where rules.schemes[i] == requested {
+            // Over 16 bytes the words hold a hash: confirm the bytes.
+            if requested.length > 16 && !origin.bytes.bytesEqual(from: 0, count: requested.length,
+                                                                to: UnsafeRawPointer(rules.schemeBytes.baseAddress!) + rules.schemeOffsets[i]) {
+                continue
+            }
             schemeID = UInt32(i)
             break
         }
@@ -279,5 +305,6 @@ public struct TrieOriginMatcher: OriginMatcher {
     public var retainedBytes: Int? {
         origins.retainedBytes + hosts.retainedBytes + suffixes.retainedBytes
             + rules.lists.count * 4 + rules.schemes.count * MemoryLayout<Scheme>.stride
+            + rules.schemeBytes.count + rules.schemeOffsets.count * MemoryLayout<Int>.stride
     }
 }

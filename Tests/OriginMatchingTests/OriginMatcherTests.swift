@@ -162,6 +162,14 @@ func decide(_ kind: OriginMatcherKind, _ patterns: [String], _ origin: String) t
         try agree(patterns, origins)
     }
 
+    /// Schemes past 16 bytes are compared by hash first, then byte for byte.
+    @Test func longSchemes() throws {
+        let long = "web+some-long-scheme-name"
+        try agree(["\(long)://app.example.com", "\(long)://*.example.com:*", "\(long)x://other.example.com"],
+                  ["\(long)://app.example.com", "\(long)://a.example.com:9", "\(long)x://app.example.com", "\(long)x://other.example.com",
+                   "web+some-long-scheme-namf://app.example.com", "https://app.example.com"])
+    }
+
     @Test func tinyOriginsAndSingleLabelHosts() throws {
         try agree(["a://b", "a://*.b", "a://c:*", "http://x:*"], ["a://b", "a://c.b", "a://c", "a://c:1", "http://x", "http://x:80", "a://bb", "b://b"])
     }
