@@ -1,55 +1,195 @@
 import CORSPolicy
 
-/// The cache key of a preflight: `[origin length][method length][origin]
-/// [method][request headers in browser form]`, built in a caller's buffer.
+/// The cache key of a preflight, as whole 64-bit words: the origin, the method
+/// and the request headers in browser form, each zero-padded to a multiple of
+/// eight bytes, plus a shape word holding the three lengths.
 ///
 /// Header lists that already come in browser form (lowercase, sorted, unique,
-/// comma-joined) are copied as they are; others are normalized in place, so
+/// comma-joined) are used as they are; others are normalized, so
 /// `Content-Type, X-Request-ID` and `x-request-id,content-type` share a key.
-public enum CacheKey {
-    /// The longest key cached; longer requests are decided without caching and
-    /// counted as `uncacheable`. 96 bytes hold a 40-byte origin, a method and
-    /// four typical header names, and keep an entry within 160 bytes.
-    public static let maximumLength = 96
+///
+/// Whole words let the sharded cache build, hash and compare a key with word
+/// loads and stores only: no `memcpy` calls, no byte loops on the common path.
+enum CacheKey {
+    /// The longest key cached, in words; longer requests are decided without
+    /// caching and counted as `uncacheable`. 12 words (96 bytes, each part
+    /// padded to a multiple of 8) hold a 40-byte origin, a method and four
+    /// typical header names, and keep an entry within 128 bytes.
+    static let maximumWords = 12
+    static let maximumLength = maximumWords * 8
     /// The most header names normalized; more make the request uncacheable.
-    public static let maximumHeaderNames = 32
+    static let maximumHeaderNames = 32
 
-    /// Writes the key into `buffer` (at least `maximumLength` bytes) and returns
-    /// its length, or nil when the request is uncacheable (too long, too many
-    /// names, or a malformed header list, which the engine denies cheaply).
+    /// The lengths of the three parts and the number of words they fill.
+    struct Shape: Equatable {
+        /// origin length | method length << 8 | header length << 16 (each < 96).
+        var lengths: UInt64
+        var wordCount: Int
+    }
+
+    @inline(__always)
+    static func words(_ byteCount: Int) -> Int { (byteCount + 7) >> 3 }
+
+    /// Writes the key's words into `words` (at least `maximumWords`) and
+    /// returns its shape, or nil when the request is uncacheable: too long, too
+    /// many names, or a malformed header list (which the engine denies cheaply).
+    ///
+    /// With `normalizing` false the header list is copied as it came, unchecked:
+    /// a lookup key that can only match a stored (browser-form) key when the
+    /// list already is in browser form.
     ///
     /// - Complexity: O(n) for browser-form headers, O(n + k²) for k names otherwise; allocates nothing.
     @inline(__always)
-    public static func build(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
-                             into buffer: UnsafeMutableRawPointer) -> Int? {
-        let fixed = 2 + origin.count + method.count
-        guard origin.count < 256, method.count < 256, fixed <= maximumLength else { return nil }
-        buffer.storeBytes(of: UInt8(origin.count), as: UInt8.self)
-        buffer.storeBytes(of: UInt8(method.count), toByteOffset: 1, as: UInt8.self)
-        if origin.count > 0 { (buffer + 2).copyMemory(from: origin.baseAddress!, byteCount: origin.count) }
-        if method.count > 0 { (buffer + 2 + origin.count).copyMemory(from: method.baseAddress!, byteCount: method.count) }
-        guard let headers = requestHeaders, headers.count > 0 else { return fixed }
-        if isBrowserForm(headers) {
-            guard fixed + headers.count <= maximumLength else { return nil }
-            (buffer + fixed).copyMemory(from: headers.baseAddress!, byteCount: headers.count)
-            return fixed + headers.count
+    static func build(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
+                      normalizing: Bool, into words: UnsafeMutablePointer<UInt64>) -> Shape? {
+        let originWords = Self.words(origin.count), methodWords = Self.words(method.count)
+        var used = originWords + methodWords
+        guard used <= maximumWords else { return nil }
+        copyWords(origin, to: words)
+        copyWords(method, to: words + originWords)
+        var headerLength = 0
+        if let headers = requestHeaders, headers.count > 0 {
+            let headerWords = Self.words(headers.count)
+            if !normalizing {
+                guard used + headerWords <= maximumWords else { return nil }
+                copyWords(headers, to: words + used)
+                headerLength = headers.count
+                used += headerWords
+            } else if used + headerWords <= maximumWords && isBrowserForm(headers) {
+                copyWords(headers, to: words + used)
+                headerLength = headers.count
+                used += headerWords
+            } else {
+                // Normalizing may shorten the list (spaces, duplicates): try it even when the raw list is too long.
+                let out = UnsafeMutableRawPointer(words + used)
+                guard let length = normalize(headers, into: out, capacity: (maximumWords - used) * 8) else { return nil }
+                let padded = (length + 7) & ~7
+                if padded > length { (out + length).initializeMemory(as: UInt8.self, repeating: 0, count: padded - length) }
+                headerLength = length
+                used += padded >> 3
+            }
         }
-        return normalize(headers, into: buffer + fixed, capacity: maximumLength - fixed).map { fixed + $0 }
+        return Shape(lengths: UInt64(origin.count) | UInt64(method.count) << 8 | UInt64(headerLength) << 16, wordCount: used)
+    }
+
+    /// Copies `bytes` as whole little-endian words, zero-padding the last one,
+    /// without reading a byte outside `bytes`.
+    @inline(__always)
+    static func copyWords(_ bytes: UnsafeRawBufferPointer, to words: UnsafeMutablePointer<UInt64>) {
+        let n = bytes.count
+        guard n > 0 else { return }
+        let p = bytes.baseAddress.unsafelyUnwrapped
+        let full = n >> 3
+        for i in 0..<full { words[i] = p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self) }
+        let rest = n & 7
+        guard rest > 0 else { return }
+        words[full] = tailWord(p, count: n, rest: rest)
+    }
+
+    /// The last `rest` (1...7) bytes of the `count` at `p`, zero-padded.
+    @inline(__always)
+    static func tailWord(_ p: UnsafeRawPointer, count n: Int, rest: Int) -> UInt64 {
+        if n >= 8 {
+            // The word ending at the last byte, shifted down past the bytes already copied.
+            return p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) >> UInt64(64 - rest * 8)
+        }
+        if n >= 4 {
+            // Two overlapping 4-byte loads; the overlap holds the same bytes in both.
+            let low = UInt64(p.loadUnaligned(as: UInt32.self))
+            let high = UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+            return low | high << UInt64((n - 4) * 8)
+        }
+        let first = UInt64(p.load(as: UInt8.self))
+        let middle = UInt64(p.load(fromByteOffset: n >> 1, as: UInt8.self))
+        let last = UInt64(p.load(fromByteOffset: n - 1, as: UInt8.self))
+        return first | middle << UInt64((n >> 1) * 8) | last << UInt64((n - 1) * 8)
     }
 
     /// Lowercase token names, strictly ascending, joined by single commas.
+    ///
+    /// Words of lowercase letters, digits, `-` and `,` (what browsers send) are
+    /// checked eight bytes at a time, and names are compared at the commas that
+    /// check finds; any other byte sends the list to the byte-wise check.
     @inline(__always)
     static func isBrowserForm(_ value: UnsafeRawBufferPointer) -> Bool {
+        let n = value.count
+        let p = value.baseAddress.unsafelyUnwrapped
+        var start = 0
+        var previousStart = -1
+        var i = 0
+        while i < n {
+            let rest = n - i
+            let word = rest >= 8 ? p.loadUnaligned(fromByteOffset: i, as: UInt64.self) : tailWord(p + i, count: rest, rest: rest)
+            let valid = rest >= 8 ? highBits : highBits & ((UInt64(1) << UInt64(rest * 8)) &- 1)
+            var (common, comma) = classify(word)
+            if common & valid != valid { return isBrowserFormBytewise(value) }
+            comma &= valid
+            while comma != 0 {
+                let end = i + comma.trailingZeroBitCount >> 3
+                if end == start { return false }
+                if previousStart >= 0 && !precedes(p + previousStart, start - 1 - previousStart, p + start, end - start) { return false }
+                previousStart = start
+                start = end + 1
+                comma &= comma &- 1
+            }
+            i += 8
+        }
+        if start == n { return false }
+        return previousStart < 0 || precedes(p + previousStart, start - 1 - previousStart, p + start, n - start)
+    }
+
+    static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// Per byte (high bit of each byte): whether it is in `a-z`, `0-9`, `-` or
+    /// `,`, and whether it is `,`. Assumes nothing about the input bytes.
+    @inline(__always)
+    static func classify(_ word: UInt64) -> (common: UInt64, comma: UInt64) {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let ascii = ~word & highBits
+        let low = word & ~highBits
+        // For 7-bit x, x + (0x80 - c) sets the high bit exactly when x >= c.
+        @inline(__always) func atLeast(_ c: UInt64) -> UInt64 { (low &+ ones &* (0x80 - c)) & highBits }
+        @inline(__always) func equal(_ c: UInt64) -> UInt64 {
+            let x = low ^ (ones &* c)
+            return ~((x &+ ones &* 0x7F) | x) & highBits
+        }
+        let letter = atLeast(0x61) & ~atLeast(0x7B)
+        let digit = atLeast(0x30) & ~atLeast(0x3A)
+        let comma = equal(0x2C) & ascii
+        let common = (letter | digit | equal(0x2D) | comma) & ascii
+        return (common, comma)
+    }
+
+    /// Whether `a` sorts strictly before `b`, compared eight bytes at a time.
+    @inline(__always)
+    static func precedes(_ a: UnsafeRawPointer, _ an: Int, _ b: UnsafeRawPointer, _ bn: Int) -> Bool {
+        var i = 0
+        while true {
+            let ar = an - i, br = bn - i
+            if ar <= 0 || br <= 0 { return ar < br }
+            let x = chunk(a + i, ar).byteSwapped, y = chunk(b + i, br).byteSwapped
+            if x != y { return x < y }
+            if ar <= 8 || br <= 8 { return ar < br }
+            i += 8
+        }
+    }
+
+    /// Up to eight bytes at `p` (`remaining` > 0 of them readable), zero-padded.
+    @inline(__always)
+    static func chunk(_ p: UnsafeRawPointer, _ remaining: Int) -> UInt64 {
+        remaining >= 8 ? p.loadUnaligned(as: UInt64.self) : tailWord(p, count: remaining, rest: remaining)
+    }
+
+    /// The exact check, a byte at a time, for lists with other token characters.
+    static func isBrowserFormBytewise(_ value: UnsafeRawBufferPointer) -> Bool {
         var previousStart = 0, previousEnd = -1
         var start = 0
         for i in 0...value.count {
             if i == value.count || value[i] == UInt8(ascii: ",") {
                 if i == start { return false }
                 if previousEnd >= 0 {
-                    // Bytes are known lowercase here: compare them as they are.
-                    let a = UnsafeRawBufferPointer(rebasing: value[previousStart..<previousEnd])
-                    let b = UnsafeRawBufferPointer(rebasing: value[start..<i])
-                    if !a.lexicographicallyPrecedes(b) { return false }
+                    let base = value.baseAddress.unsafelyUnwrapped
+                    if !precedes(base + previousStart, previousEnd - previousStart, base + start, i - start) { return false }
                 }
                 previousStart = start; previousEnd = i
                 start = i + 1
@@ -107,5 +247,10 @@ public enum CacheKey {
             }
             return length
         }
+    }
+
+    /// The key as bytes (shape word, then the words), for the `locked` cache's `String` keys.
+    static func bytes(_ words: UnsafePointer<UInt64>, _ shape: Shape) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: words, count: shape.wordCount * 8)
     }
 }

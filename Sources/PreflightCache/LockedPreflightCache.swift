@@ -4,7 +4,7 @@ public import CORSPolicy
 /// attempt at a shared cache looks. Its hit path builds a `String` (an
 /// allocation), hashes it with SipHash and serializes every thread on one lock.
 /// A full cache drops its oldest entry (FIFO), as simple caches do.
-public final class LockedPreflightCache<Clock: PreflightClock>: PreflightDecider, @unchecked Sendable {
+public final class LockedPreflightCache: PreflightDecider, @unchecked Sendable {
     // Safe to share: `entries` and `counters` are touched only under `lock`;
     // everything else is immutable or thread-safe itself.
     struct Entry {
@@ -21,25 +21,31 @@ public final class LockedPreflightCache<Clock: PreflightClock>: PreflightDecider
     var counters = CacheStatistics()
     let holder: PolicyHolder
     let capacity: Int
-    let clock: Clock
+    let clock: any PreflightClock
+    /// The system clock is read directly, not through the existential: a witness call on every lookup costs more than the read.
+    let systemClock: Bool
 
-    public init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: Clock) {
+    public init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: some PreflightClock) {
         holder = PolicyHolder(evaluator, deniedTTLSeconds: configuration.deniedTTLSeconds)
         capacity = max(1, configuration.capacity)
         self.clock = clock
+        systemClock = clock is SystemPreflightClock
     }
 
     public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?) -> PreflightReason {
-        let key: String? = withUnsafeTemporaryAllocation(byteCount: CacheKey.maximumLength, alignment: 8) { buffer in
-            CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, into: buffer.baseAddress!).map {
-                String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: $0), as: UTF8.self)
-            }
+        // The same key as `sharded` (so both cache exactly the same requests): the shape word, then the key words.
+        let key: String? = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: CacheKey.maximumWords + 1) { buffer in
+            let words = buffer.baseAddress!
+            guard let shape = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: true, into: words + 1) else { return nil }
+            words[0] = shape.lengths
+            // Decoding with replacement would map different invalid bytes to one key: such requests are not cached.
+            return String(validating: UnsafeRawBufferPointer(start: words, count: (shape.wordCount + 1) * 8), as: UTF8.self)
         }
         guard let key else {
             lock.withLock { counters.uncacheable += 1 }
             return holder.withCurrent { $0.evaluate(origin: origin, method: method, requestHeaders: requestHeaders) }
         }
-        let now = clock.nanoseconds()
+        let now = systemClock ? SystemPreflightClock().nanoseconds() : clock.nanoseconds()
         let generation = holder.generation.load(ordering: .acquiring)
         let cached: PreflightReason? = lock.withLock {
             if let entry = entries[key] {

@@ -89,8 +89,8 @@ public struct CacheConfiguration: Sendable, Equatable {
 }
 
 /// Builds a decider of `kind`.
-public func makePreflightDecider<Clock: PreflightClock>(_ kind: PreflightCacheKind, evaluator: PreflightEvaluator,
-                                                        configuration: CacheConfiguration, clock: Clock) -> any PreflightDecider {
+public func makePreflightDecider(_ kind: PreflightCacheKind, evaluator: PreflightEvaluator,
+                                 configuration: CacheConfiguration, clock: some PreflightClock) -> any PreflightDecider {
     switch kind {
     case .none: return UncachedPreflightDecider(evaluator: evaluator)
     case .locked: return LockedPreflightCache(evaluator: evaluator, configuration: configuration, clock: clock)

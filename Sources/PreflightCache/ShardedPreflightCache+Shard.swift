@@ -21,17 +21,17 @@ struct Shard {
     static let none: UInt32 = .max
     /// An entry record: 16 words, two cache lines.
     static let recordWords = 16
-    static let keyWords = 12
-    static let keyBytes = keyWords * 8
-    // Record layout (word index).
-    static let wHash = 0, wExpiry = 1, wMeta = 2, wKey = 3, wLinks = 15
+    static let keyWords = CacheKey.maximumWords
+    // Record layout (word index): expiry; meta; shape (key lengths, low 32
+    // bits of the hash); the key words; queue links.
+    static let wExpiry = 0, wMeta = 1, wShape = 2, wKey = 3, wLinks = 15
 
     /// The mutex and the writers' state, alone on their cache lines; the version has a line of its own.
     struct Header {
         var mutex = pthread_mutex_t()
         var count = 0
+        /// Free records, doubly linked so that an insert can take its preferred record from anywhere in the list.
         var freeHead: UInt32 = Shard.none
-        var unusedFrom: UInt32 = 0
         var mainHead: UInt32 = Shard.none, mainTail: UInt32 = Shard.none, mainCount = 0
         var smallHead: UInt32 = Shard.none, smallTail: UInt32 = Shard.none, smallCount = 0
         var hand: UInt32 = Shard.none
@@ -45,9 +45,14 @@ struct Shard {
     let records: UnsafeMutablePointer<Atomic<UInt64>>
     /// SIEVE's visited bit or S3-FIFO's 2-bit frequency, per entry; readers bump it without the mutex.
     let frequency: UnsafeMutablePointer<Atomic<UInt8>>
-    /// Slots: hash tag (high 32 bits) | entry id + 1 (low 32); 0 is empty.
-    let index: UnsafeMutablePointer<Atomic<UInt64>>
-    let indexMask: Int
+    /// Slots: hash tag (high bits) | entry id + 1 (low `idBits`); 0 is empty.
+    /// Four bytes a slot at a load of at most 3/4, so the index of a
+    /// 100,000-entry cache (about 530 KB) stays in a core's L2 and a hit
+    /// costs one trip to memory, for the record.
+    let index: UnsafeMutablePointer<Atomic<UInt32>>
+    let indexSize: Int
+    let idBits: UInt32
+    let idMask: UInt32
     let capacity: Int
     let eviction: EvictionPolicy
     let admission: AdmissionPolicy
@@ -61,20 +66,16 @@ struct Shard {
     let ghostCounts: UnsafeMutablePointer<UInt8>
     let ghostMask: Int
 
-    /// Lookups may skip the mutex: hits do not reorder anything.
-    var optimisticReads: Bool { eviction != .lru }
 
-    /// Index slots for a shard of `capacity` entries (load at most 2/3).
+    /// Index slots for a shard of `capacity` entries (load at most 3/4).
     static func indexSize(capacity: Int) -> Int {
-        var size = 8
-        while size * 2 < max(1, capacity) * 3 { size <<= 1 }
-        return size
+        max(8, (max(1, capacity) * 4 + 2) / 3)
     }
 
     /// `records` (capacity x 16 words) and `index` (`indexSize` words) are
     /// carved by the cache from slabs it owns, so they can sit on huge pages.
     init(capacity: Int, eviction: EvictionPolicy, admission: AdmissionPolicy,
-         records: UnsafeMutablePointer<Atomic<UInt64>>, index: UnsafeMutablePointer<Atomic<UInt64>>) {
+         records: UnsafeMutablePointer<Atomic<UInt64>>, index: UnsafeMutablePointer<Atomic<UInt32>>) {
         self.capacity = max(1, capacity)
         self.eviction = eviction
         self.admission = admission
@@ -88,7 +89,9 @@ struct Shard {
         frequency = .allocate(capacity: self.capacity)
         for i in 0..<self.capacity { (frequency + i).initialize(to: Atomic(0)) }
         self.index = index
-        indexMask = Self.indexSize(capacity: self.capacity) - 1
+        indexSize = Self.indexSize(capacity: self.capacity)
+        idBits = UInt32(UInt.bitWidth - UInt(self.capacity).leadingZeroBitCount)
+        idMask = UInt32(truncatingIfNeeded: (UInt64(1) << UInt64(idBits)) &- 1)
         smallCapacity = max(1, self.capacity / 10)
         var doorkeeperBits = 64
         while doorkeeperBits < self.capacity * 4 { doorkeeperBits <<= 1 }
@@ -105,6 +108,11 @@ struct Shard {
         ghostCounts = .allocate(capacity: ghostSlots)
         ghostCounts.initialize(repeating: 0, count: ghostSlots)
         ghostMask = ghostSlots - 1
+        // Every record starts on the free list, in order.
+        for i in 0..<UInt32(self.capacity) {
+            setLinks(i, prev: i == 0 ? Self.none : i - 1, next: i + 1 == UInt32(self.capacity) ? Self.none : i + 1)
+        }
+        header.pointee.freeHead = 0
     }
 
     func deallocate() {
@@ -124,7 +132,7 @@ struct Shard {
         let doorkeeperBytes = admission == .doorkeeper ? (doorkeeperMask + 1) / 8 : 8
         let ghostBytes = ghostCapacity * 4 + ghostMask + 1
         return ((MemoryLayout<Header>.stride + 127) & ~127) + 128 + capacity * (Self.recordWords * 8 + 1)
-            + (indexMask + 1) * 8 + doorkeeperBytes + ghostBytes
+            + indexSize * 4 + doorkeeperBytes + ghostBytes
     }
 
     // MARK: Words
@@ -138,10 +146,20 @@ struct Shard {
     @inline(__always) func setPrev(_ id: UInt32, _ p: UInt32) { setLinks(id, prev: p, next: next(id)) }
     @inline(__always) func setNext(_ id: UInt32, _ n: UInt32) { setLinks(id, prev: prev(id), next: n) }
 
-    /// Meta word: generation (bits 0..31), key length (32..39), reason (40..47), queue (48..55; 1 main, 2 small).
-    @inline(__always) func queue(_ id: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: word(id, Self.wMeta) >> 48) }
+    /// Meta word: generation (bits 0..31), reason (32..39), queue (40..47; 1 main, 2 small).
+    @inline(__always) func queue(_ id: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: word(id, Self.wMeta) >> 40) }
     @inline(__always) func setQueue(_ id: UInt32, _ q: UInt8) {
-        setWord(id, Self.wMeta, word(id, Self.wMeta) & ~(UInt64(0xFF) << 48) | UInt64(q) << 48)
+        setWord(id, Self.wMeta, word(id, Self.wMeta) & ~(UInt64(0xFF) << 40) | UInt64(q) << 40)
+    }
+
+    /// The shape word of a key: its lengths, an in-use bit (a free record's
+    /// shape word is 0, so it matches no key) and the low 32 bits of its hash
+    /// (which pick its home slot).
+    @inline(__always) static func shapeWord(_ shape: CacheKey.Shape, hash: UInt64) -> UInt64 { shape.lengths | 1 << 24 | hash << 32 }
+
+    /// The record a key would like to live in, from hash bits the shard, home and tag depend on least.
+    @inline(__always) func preferred(_ hash: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: (((hash >> 16) & 0xFFFF_FFFF) &* UInt64(capacity)) >> 32)
     }
 
     @inline(__always) func lock() { pthread_mutex_lock(&header.pointee.mutex) }
@@ -159,45 +177,76 @@ struct Shard {
         version[0].store(v &+ 1, ordering: .releasing)
     }
 
-    @inline(__always) func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & indexMask }
+    /// The home slot of a hash (its low 32 bits, mapped onto the index by multiply-shift).
+    @inline(__always) func home(_ hash: UInt64) -> Int {
+        Int(truncatingIfNeeded: ((hash & 0xFFFF_FFFF) &* UInt64(indexSize)) >> 32)
+    }
 
-    /// Compares `key` with entry `id`'s key words (the buffer is zero-padded to whole words).
+    /// The tag stored beside an entry's id: hash bits 32 and up (not the ones that pick the shard or the home).
+    @inline(__always) func tag(_ hash: UInt64) -> UInt32 {
+        idBits >= 32 ? 0 : UInt32(truncatingIfNeeded: (hash >> 32) << UInt64(idBits))
+    }
+
+    /// Compares `key` with entry `id`'s shape and key words.
     @inline(__always)
-    func keyEquals(_ id: UInt32, _ key: UnsafeRawPointer, words: Int) -> Bool {
-        let base = Int(id) * Self.recordWords + Self.wKey
-        for w in 0..<words where records[base + w].load(ordering: .relaxed) != key.load(fromByteOffset: w * 8, as: UInt64.self) {
+    func keyEquals(_ id: UInt32, _ key: UnsafePointer<UInt64>, shapeWord: UInt64, words: Int) -> Bool {
+        let base = Int(id) * Self.recordWords
+        guard records[base + Self.wShape].load(ordering: .relaxed) == shapeWord else { return false }
+        for w in 0..<words where records[base + Self.wKey + w].load(ordering: .relaxed) != key[w] {
             return false
         }
         return true
     }
 
-    /// The index slot holding `key`, or the empty slot where it would go.
+    /// The same comparison without an early exit, so that the loads of both
+    /// of the record's cache lines are in flight at once.
     @inline(__always)
-    func probe(hash: UInt64, key: UnsafeRawPointer, length: Int) -> (slot: Int, entry: UInt32) {
-        let tag = hash >> 32
-        let words = (length + 7) >> 3
+    func keyEqualsBranchless(_ id: UInt32, _ key: UnsafePointer<UInt64>, shapeWord: UInt64, words: Int) -> Bool {
+        let base = Int(id) * Self.recordWords
+        var difference = records[base + Self.wShape].load(ordering: .relaxed) ^ shapeWord
+        for w in 0..<words { difference |= records[base + Self.wKey + w].load(ordering: .relaxed) ^ key[w] }
+        return difference == 0
+    }
+
+    /// The entry holding `key`, or `none`: its preferred record first, which
+    /// answers without touching the index when the key got that record (one
+    /// trip to memory), then the index.
+    @inline(__always)
+    func find(hash: UInt64, key: UnsafePointer<UInt64>, shape: CacheKey.Shape) -> UInt32 {
+        let guess = preferred(hash)
+        if keyEqualsBranchless(guess, key, shapeWord: Self.shapeWord(shape, hash: hash), words: shape.wordCount) { return guess }
+        return probe(hash: hash, key: key, shape: shape).entry
+    }
+
+    /// The index slot holding `key`, or the empty slot where it would go.
+    /// Bounded by the index size, so a reader racing a writer cannot loop forever.
+    @inline(__always)
+    func probe(hash: UInt64, key: UnsafePointer<UInt64>, shape: CacheKey.Shape) -> (slot: Int, entry: UInt32) {
+        let tag = tag(hash)
+        let shapeWord = Self.shapeWord(shape, hash: hash)
         var i = home(hash)
-        while true {
+        for _ in 0..<indexSize {
             let stored = index[i].load(ordering: .relaxed)
             if stored == 0 { return (i, Self.none) }
-            if stored >> 32 == tag {
-                let id = UInt32(truncatingIfNeeded: stored) &- 1
-                if id < UInt32(capacity) && word(id, Self.wHash) == hash
-                    && Int((word(id, Self.wMeta) >> 32) & 0xFF) == length && keyEquals(id, key, words: words) {
+            if stored & ~idMask == tag {
+                let id = (stored & idMask) &- 1
+                if id < UInt32(capacity) && keyEquals(id, key, shapeWord: shapeWord, words: shape.wordCount) {
                     return (i, id)
                 }
             }
-            i = (i + 1) & indexMask
+            i += 1
+            if i == indexSize { i = 0 }
         }
+        return (-1, Self.none)
     }
 
     /// A lookup without the mutex: the cached reason, or `missing` when not
     /// found, stale, or when a writer interfered (the caller then takes the mutex).
     @inline(__always)
-    func optimisticLookup(hash: UInt64, key: UnsafeRawPointer, length: Int, now: UInt64, generation: UInt32) -> UInt8 {
+    func optimisticLookup(hash: UInt64, key: UnsafePointer<UInt64>, shape: CacheKey.Shape, now: UInt64, generation: UInt32) -> UInt8 {
         let before = version[0].load(ordering: .acquiring)
         if before & 1 != 0 { return Self.missing }
-        let (_, id) = probe(hash: hash, key: key, length: length)
+        let id = find(hash: hash, key: key, shape: shape)
         if id == Self.none { return Self.missing }
         let meta = word(id, Self.wMeta)
         let expiry = word(id, Self.wExpiry)
@@ -205,7 +254,7 @@ struct Shard {
         guard version[0].load(ordering: .relaxed) == before,
               UInt32(truncatingIfNeeded: meta) == generation, now < expiry else { return Self.missing }
         touch(id)
-        return UInt8(truncatingIfNeeded: meta >> 40)
+        return UInt8(truncatingIfNeeded: meta >> 32)
     }
 
     /// Records a hit for the eviction policy. Writes only when the value changes,
@@ -221,8 +270,8 @@ struct Shard {
     }
 
     /// A lookup with the mutex held: counts a hit or a miss, drops a stale entry.
-    func lockedLookup(hash: UInt64, key: UnsafeRawPointer, length: Int, now: UInt64, generation: UInt32) -> UInt8 {
-        let (_, id) = probe(hash: hash, key: key, length: length)
+    func lockedLookup(hash: UInt64, key: UnsafePointer<UInt64>, shape: CacheKey.Shape, now: UInt64, generation: UInt32) -> UInt8 {
+        let id = find(hash: hash, key: key, shape: shape)
         guard id != Self.none else {
             header.pointee.misses += 1
             return Self.missing
@@ -238,18 +287,18 @@ struct Shard {
         }
         touch(id)
         header.pointee.hits += 1
-        return UInt8(truncatingIfNeeded: meta >> 40)
+        return UInt8(truncatingIfNeeded: meta >> 32)
     }
 
     /// Inserts a decision computed on a miss (mutex held), evicting if the shard is full.
-    func insert(hash: UInt64, key: UnsafeRawPointer, length: Int, reason: UInt8, expiry: UInt64, generation: UInt32, now: UInt64, currentGeneration: UInt32) {
-        let meta = UInt64(generation) | UInt64(length) << 32 | UInt64(reason) << 40
-        let (_, existing) = probe(hash: hash, key: key, length: length)
+    func insert(hash: UInt64, key: UnsafePointer<UInt64>, shape: CacheKey.Shape, reason: UInt8, expiry: UInt64, generation: UInt32, now: UInt64, currentGeneration: UInt32) {
+        let meta = UInt64(generation) | UInt64(reason) << 32
+        let (_, existing) = probe(hash: hash, key: key, shape: shape)
         if existing != Self.none {
             // Another thread inserted it meanwhile: keep the newer decision.
             beginWrite()
             setWord(existing, Self.wExpiry, expiry)
-            setWord(existing, Self.wMeta, meta | UInt64(queue(existing)) << 48)
+            setWord(existing, Self.wMeta, meta | UInt64(queue(existing)) << 40)
             endWrite()
             return
         }
@@ -261,24 +310,18 @@ struct Shard {
         defer { endWrite() }
         sweep(now: now, generation: currentGeneration)
         if header.pointee.count >= capacity { evict() }
-        let id: UInt32
-        if header.pointee.freeHead != Self.none {
-            id = header.pointee.freeHead
-            header.pointee.freeHead = next(id)
-        } else {
-            id = header.pointee.unusedFrom
-            header.pointee.unusedFrom += 1
-        }
-        setWord(id, Self.wHash, hash)
+        // The preferred record when it is free (lookups try it first), else any free one.
+        let guess = preferred(hash)
+        let id = word(guess, Self.wShape) == 0 ? guess : header.pointee.freeHead
+        unlinkFree(id)
+        setWord(id, Self.wShape, Self.shapeWord(shape, hash: hash))
         setWord(id, Self.wExpiry, expiry)
-        for w in 0..<Self.keyWords {
-            setWord(id, Self.wKey + w, w * 8 < length ? key.load(fromByteOffset: w * 8, as: UInt64.self) : 0)
-        }
+        for w in 0..<shape.wordCount { setWord(id, Self.wKey + w, key[w]) }
         frequency[Int(id)].store(0, ordering: .relaxed)
         let small = eviction == .s3fifo && !ghostContains(hash)
-        setWord(id, Self.wMeta, meta | UInt64(small ? 2 : 1) << 48)
-        let (slot, _) = probe(hash: hash, key: key, length: length)
-        index[slot].store((hash >> 32) << 32 | UInt64(id + 1), ordering: .relaxed)
+        setWord(id, Self.wMeta, meta | UInt64(small ? 2 : 1) << 40)
+        let (slot, _) = probe(hash: hash, key: key, shape: shape)
+        index[slot].store(tag(hash) | (id + 1), ordering: .relaxed)
         header.pointee.count += 1
         pushHead(id, small: small)
     }
@@ -303,8 +346,9 @@ struct Shard {
 
     // MARK: Ghost (S3-FIFO)
 
+    /// From the low 32 bits of the hash, which an entry keeps in its shape word.
     @inline(__always)
-    func fingerprint(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash >> 32) | 1 }
+    func fingerprint(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash) | 1 }
 
     func ghostContains(_ hash: UInt64) -> Bool {
         ghostCounts[Int(fingerprint(hash)) & ghostMask] > 0
@@ -357,15 +401,14 @@ struct Shard {
     /// Removes an entry (inside a write window): out of the index by
     /// backward-shift deletion, out of its queue, onto the free list.
     func remove(_ id: UInt32) {
-        let hash = word(id, Self.wHash)
-        var i = home(hash)
-        while UInt32(truncatingIfNeeded: index[i].load(ordering: .relaxed)) != id + 1 { i = (i + 1) & indexMask }
+        var i = home(word(id, Self.wShape) >> 32)
+        while index[i].load(ordering: .relaxed) & idMask != id + 1 { i = i + 1 == indexSize ? 0 : i + 1 }
         var j = i
         while true {
-            j = (j + 1) & indexMask
+            j = j + 1 == indexSize ? 0 : j + 1
             let stored = index[j].load(ordering: .relaxed)
             if stored == 0 { break }
-            let k = home(word(UInt32(truncatingIfNeeded: stored) - 1, Self.wHash))
+            let k = home(word((stored & idMask) - 1, Self.wShape) >> 32)
             // Move j back to i unless its home lies cyclically in (i, j].
             let between = i <= j ? (k > i && k <= j) : (k > i || k <= j)
             if !between {
@@ -376,10 +419,22 @@ struct Shard {
         index[i].store(0, ordering: .relaxed)
         unlink(id)
         setQueue(id, 0)
-        setWord(id, Self.wHash, 0)
-        setLinks(id, prev: Self.none, next: header.pointee.freeHead)
-        header.pointee.freeHead = id
+        setWord(id, Self.wShape, 0)
+        pushFree(id)
         header.pointee.count -= 1
+    }
+
+    func pushFree(_ id: UInt32) {
+        let head = header.pointee.freeHead
+        setLinks(id, prev: Self.none, next: head)
+        if head != Self.none { setPrev(head, id) }
+        header.pointee.freeHead = id
+    }
+
+    func unlinkFree(_ id: UInt32) {
+        let p = prev(id), n = next(id)
+        if p != Self.none { setNext(p, n) } else { header.pointee.freeHead = n }
+        if n != Self.none { setPrev(n, p) }
     }
 
     /// Amortized cleanup: drop up to two stale entries from the old ends of the queues.
@@ -426,7 +481,7 @@ struct Shard {
                         pushHead(tail, small: false)
                         continue
                     }
-                    ghostAdd(word(tail, Self.wHash))
+                    ghostAdd(word(tail, Self.wShape) >> 32)
                     remove(tail)
                     return
                 }

@@ -4,21 +4,21 @@ import Glibc
 import Darwin
 #endif
 public import CORSPolicy
-import OriginMatching
 import Synchronization
 
 /// `sharded`: our cache. Keys hash (seeded, over UTF-8 bytes) to one of a
 /// power-of-two number of shards by their top bits; each shard has its own
 /// pthread mutex, writer state and seqlock version on cache lines of their
 /// own, so shards never share a line. Within a shard, each entry is one
-/// 128-byte record (hash, expiry, generation, reason, the key inline) found
-/// through an open-addressing index of hash tags.
+/// 128-byte record (expiry, generation, reason, the key inline) found through
+/// a compact open-addressing index of 4-byte tagged ids that stays in cache.
 ///
-/// The hit path (build the key on the stack, hash, probe, compare, check
-/// generation and expiry, mark) allocates nothing, takes no reference count,
-/// and with SIEVE and S3-FIFO takes no lock and writes no shared line: it reads
-/// under the shard's seqlock and counts hits in per-thread-striped counters.
-/// LRU hits take the shard mutex, because every LRU hit reorders its list.
+/// The hit path (build the key's words on the stack, hash them, probe the
+/// index, compare, check generation and expiry, mark) allocates nothing, takes
+/// no reference count, makes one trip to memory (the record), and with SIEVE
+/// and S3-FIFO takes no lock and writes no shared line: it reads under the
+/// shard's seqlock and counts hits in per-thread counters. LRU hits
+/// take the shard mutex, because every LRU hit reorders its list.
 ///
 /// Capacity is a hard bound: a shard holds at most `capacity / shards` entries
 /// and evicts (LRU, SIEVE or S3-FIFO) before inserting into a full shard.
@@ -26,7 +26,7 @@ import Synchronization
 /// oldest two entries on each insert.
 ///
 /// - Complexity: O(1) expected per lookup; about 140 bytes per entry.
-public final class ShardedPreflightCache<Clock: PreflightClock>: PreflightDecider, @unchecked Sendable {
+public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable {
     // Safe to share: each shard's mutable state is reached only through its
     // own pthread mutex (see `Shard`); the remaining properties are immutable
     // after `init`, and `holder` is thread-safe.
@@ -34,20 +34,22 @@ public final class ShardedPreflightCache<Clock: PreflightClock>: PreflightDecide
     let shardCount: Int
     let shardShift: UInt64
     let holder: PolicyHolder
-    let clock: Clock
-    let seed: UInt64
+    let clock: any PreflightClock
+    /// The system clock is read directly, not through the existential: a witness call on every lookup costs more than the read.
+    let systemClock: Bool
+    /// Whether hits skip the shard mutex (SIEVE and S3-FIFO; LRU reorders on every hit).
+    let optimisticReads: Bool
+    /// Per-cache random secrets for the key hash (one per key word, two for the finish).
+    let secrets: UnsafeMutablePointer<UInt64>
     public let configuration: CacheConfiguration
-    /// Striped counters (hits, uncacheable), 128 bytes apart, picked by the
-    /// caller's stack address so that threads rarely share a line.
-    let stripes: UnsafeMutablePointer<Atomic<Int>>
-    let recordSlab: HugePageSlab
-    let indexSlab: HugePageSlab
-    static var stripeCount: Int { 64 }
-    static var stripeWords: Int { 16 }
+    /// Hits and uncacheable lookups, counted per thread.
+    let counters = ThreadCounters()
+    let recordSlab: HugePageSlab<UInt64>
+    let indexSlab: HugePageSlab<UInt32>
     /// Entries per shard; the effective capacity is `perShard * shardCount`.
     public let perShard: Int
 
-    public init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: Clock) {
+    public init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: some PreflightClock) {
         precondition(configuration.capacity >= 1, "capacity must be at least 1")
         var count = 1
         while count * 2 <= max(1, configuration.shards) && count * 2 <= configuration.capacity { count *= 2 }
@@ -57,17 +59,17 @@ public final class ShardedPreflightCache<Clock: PreflightClock>: PreflightDecide
         self.configuration = configuration
         holder = PolicyHolder(evaluator, deniedTTLSeconds: configuration.deniedTTLSeconds)
         self.clock = clock
+        systemClock = clock is SystemPreflightClock
+        optimisticReads = configuration.eviction != .lru
         var generator = SystemRandomNumberGenerator()
-        seed = generator.next()
-        let stripeWords = Self.stripeCount * Self.stripeWords
-        stripes = UnsafeMutableRawPointer.allocate(byteCount: stripeWords * 8, alignment: 128).bindMemory(to: Atomic<Int>.self, capacity: stripeWords)
-        for i in 0..<stripeWords { (stripes + i).initialize(to: Atomic(0)) }
+        secrets = .allocate(capacity: CacheKey.maximumWords + 2)
+        for i in 0..<(CacheKey.maximumWords + 2) { (secrets + i).initialize(to: generator.next() | 1) }
         // Records and index slots of all shards in two slabs on huge pages when
         // the system allows (fewer TLB misses on a multi-megabyte working set).
         let perShardEntries = max(1, perShard)
         let indexSize = Shard.indexSize(capacity: perShardEntries)
-        recordSlab = HugePageSlab(words: count * perShardEntries * Shard.recordWords)
-        indexSlab = HugePageSlab(words: count * indexSize)
+        recordSlab = HugePageSlab(count: count * perShardEntries * Shard.recordWords)
+        indexSlab = HugePageSlab(count: count * indexSize)
         shards = .allocate(capacity: count)
         for i in 0..<count {
             (shards + i).initialize(to: Shard(capacity: perShardEntries, eviction: configuration.eviction, admission: configuration.effectiveAdmission,
@@ -80,15 +82,33 @@ public final class ShardedPreflightCache<Clock: PreflightClock>: PreflightDecide
         for i in 0..<shardCount { shards[i].deallocate() }
         shards.deinitialize(count: shardCount)
         shards.deallocate()
-        stripes.deinitialize(count: Self.stripeCount * Self.stripeWords)
-        UnsafeMutableRawPointer(stripes).deallocate()
+        counters.deallocate()
+        secrets.deallocate()
     }
 
-    /// This thread's stripe: stacks of different threads lie far apart.
     @inline(__always)
-    func stripe(_ stackAddress: UnsafeRawPointer) -> Int {
-        let bits = UInt64(UInt(bitPattern: stackAddress)) >> 14
-        return Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 58) * Self.stripeWords
+    func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let product = a.multipliedFullWidth(by: b)
+        return product.high ^ product.low
+    }
+
+    /// The key's hash: each pair of words is folded by one 64x64->128 multiply
+    /// with its own secret, and the products are summed, so the multiplies do
+    /// not wait on each other (a chained hash waits on one per word).
+    ///
+    /// - Complexity: O(words), one multiply per 16 bytes.
+    @inline(__always)
+    func hash(_ key: UnsafePointer<UInt64>, _ shape: CacheKey.Shape) -> UInt64 {
+        let n = shape.wordCount
+        var sum: UInt64 = 0
+        var i = 0
+        while i + 2 <= n {
+            sum &+= fold(key[i] ^ secrets[i], key[i + 1] ^ secrets[i + 1])
+            i += 2
+        }
+        if i < n { sum &+= fold(key[i] ^ secrets[i], secrets[i + 1]) }
+        let finish = CacheKey.maximumWords
+        return fold(sum ^ secrets[finish], shape.lengths ^ secrets[finish + 1])
     }
 
     public var capacity: Int { perShard * shardCount }
@@ -96,46 +116,54 @@ public final class ShardedPreflightCache<Clock: PreflightClock>: PreflightDecide
     /// Shards in use (the requested count, lowered to fit a small capacity).
     public var shardCountUsed: Int { shardCount }
 
+    /// The shard of a hash, by its top bits (a pointer: a `Shard` is never copied on the hot path).
     @inline(__always)
-    func shard(for hash: UInt64) -> Shard {
-        shardCount == 1 ? shards[0] : shards[Int(truncatingIfNeeded: hash >> shardShift)]
+    func shard(for hash: UInt64) -> UnsafeMutablePointer<Shard> {
+        shardCount == 1 ? shards : shards + Int(truncatingIfNeeded: hash >> shardShift)
     }
 
     public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?) -> PreflightReason {
-        withUnsafeTemporaryAllocation(byteCount: CacheKey.maximumLength, alignment: 16) { buffer -> PreflightReason in
-            let keyBase = buffer.baseAddress!
-            let stripe = stripe(UnsafeRawPointer(keyBase))
-            guard let length = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, into: keyBase) else {
-                stripes[stripe + 1].add(1, ordering: .relaxed)
-                return holder.withCurrent { $0.evaluate(origin: origin, method: method, requestHeaders: requestHeaders) }
-            }
-            // Zero the last word's tail: keys are compared a word at a time.
-            let padded = (length + 7) & ~7
-            if padded > length { (keyBase + length).initializeMemory(as: UInt8.self, repeating: 0, count: padded - length) }
-            let hash = hashBytes(UnsafeRawBufferPointer(start: keyBase, count: length), seed: seed)
-            let shard = shard(for: hash)
-            let now = clock.nanoseconds()
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: CacheKey.maximumWords) { buffer -> PreflightReason in
+            let key = buffer.baseAddress!
+            let now = systemClock ? SystemPreflightClock().nanoseconds() : clock.nanoseconds()
             let generation = holder.generation.load(ordering: .acquiring)
-            if shard.optimisticReads {
-                let cached = shard.optimisticLookup(hash: hash, key: keyBase, length: length, now: now, generation: generation)
+            // Hits first look the request up by its header bytes as they came. Every
+            // stored key is in browser form, so a match means the request's list is
+            // in browser form too: the hit path never checks or normalizes the list.
+            let raw = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: false, into: key)
+            if optimisticReads, let raw {
+                let hash = hash(key, raw)
+                let cached = shard(for: hash).pointee.optimisticLookup(hash: hash, key: key, shape: raw, now: now, generation: generation)
                 if cached != Shard.missing {
-                    stripes[stripe].add(1, ordering: .relaxed)
+                    counters.increment(0)
                     return PreflightReason(code: cached)
                 }
             }
-            shard.lock()
-            let cached = shard.lockedLookup(hash: hash, key: keyBase, length: length, now: now, generation: generation)
-            shard.unlock()
+            // The key proper: the raw one when its list is in browser form, else the normalized list.
+            let shape: CacheKey.Shape
+            if let raw, requestHeaders == nil || requestHeaders!.isEmpty || CacheKey.isBrowserForm(requestHeaders!) {
+                shape = raw
+            } else if let normalized = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: true, into: key) {
+                shape = normalized
+            } else {
+                counters.increment(1)
+                return holder.withCurrent { $0.evaluate(origin: origin, method: method, requestHeaders: requestHeaders) }
+            }
+            let hash = hash(key, shape)
+            let shard = shard(for: hash)
+            shard.pointee.lock()
+            let cached = shard.pointee.lockedLookup(hash: hash, key: key, shape: shape, now: now, generation: generation)
+            shard.pointee.unlock()
             if cached != Shard.missing { return PreflightReason(code: cached) }
             let (reason, generationUsed, ttl) = holder.withCurrent { version in
                 let reason = version.evaluate(origin: origin, method: method, requestHeaders: requestHeaders)
                 return (reason, version.generation, reason == .allowed ? version.allowedTTL : version.deniedTTL)
             }
             if ttl > 0 {
-                shard.lock()
-                shard.insert(hash: hash, key: keyBase, length: length, reason: reason.code,
-                             expiry: now &+ ttl, generation: generationUsed, now: now, currentGeneration: generation)
-                shard.unlock()
+                shard.pointee.lock()
+                shard.pointee.insert(hash: hash, key: key, shape: shape, reason: reason.code,
+                                     expiry: now &+ ttl, generation: generationUsed, now: now, currentGeneration: generation)
+                shard.pointee.unlock()
             }
             return reason
         }
@@ -156,11 +184,9 @@ public final class ShardedPreflightCache<Clock: PreflightClock>: PreflightDecide
             s.bytes = shard.retainedBytes
             total = total + s
         }
-        for k in 0..<Self.stripeCount {
-            total.hits += stripes[k * Self.stripeWords].load(ordering: .relaxed)
-            total.uncacheable += stripes[k * Self.stripeWords + 1].load(ordering: .relaxed)
-        }
-        total.bytes += Self.stripeCount * Self.stripeWords * 8
+        total.hits += counters.sum(0)
+        total.uncacheable += counters.sum(1)
+        total.bytes += counters.retainedBytes
         return total
     }
 
@@ -174,22 +200,28 @@ public final class ShardedPreflightCache<Clock: PreflightClock>: PreflightDecide
     }
 }
 
-/// Zeroed atomic words in one cache-line-aligned allocation, advised into
+/// Zeroed atomic integers in one cache-line-aligned allocation, advised into
 /// transparent huge pages on Linux (the aligned 2 MiB regions inside it qualify;
 /// aligning the whole slab to 2 MiB would waste up to that much per slab).
-final class HugePageSlab: @unchecked Sendable {
-    // Safe to share: the words are atomics; the pointer never changes.
-    let words: UnsafeMutablePointer<Atomic<UInt64>>
+final class HugePageSlab<Value: AtomicRepresentable & FixedWidthInteger>: @unchecked Sendable {
+    // Safe to share: the values are atomics; the pointer never changes.
+    let words: UnsafeMutablePointer<Atomic<Value>>
     let count: Int
 
-    init(words count: Int) {
+    init(count: Int) {
         self.count = max(1, count)
-        let bytes = self.count * 8
+        let bytes = self.count * MemoryLayout<Value>.stride
         let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 128)
         #if os(Linux)
-        if bytes >= 1 << 21 { _ = madvise(raw, bytes, 14 /* MADV_HUGEPAGE */) }
+        if bytes >= 1 << 21 {
+            // madvise takes whole pages: advise the page-aligned interior (malloc's block starts past a header).
+            let page = 4096
+            let first = (Int(bitPattern: raw) + page - 1) & ~(page - 1)
+            let last = (Int(bitPattern: raw) + bytes) & ~(page - 1)
+            if last > first { _ = madvise(UnsafeMutableRawPointer(bitPattern: first), last - first, 14 /* MADV_HUGEPAGE */) }
+        }
         #endif
-        words = raw.bindMemory(to: Atomic<UInt64>.self, capacity: self.count)
+        words = raw.bindMemory(to: Atomic<Value>.self, capacity: self.count)
         for i in 0..<self.count { (words + i).initialize(to: Atomic(0)) }
     }
 

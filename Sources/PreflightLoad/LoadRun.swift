@@ -146,7 +146,7 @@ public struct LoadRunner: Sendable {
                     // The warm-up's lookups are in the delta too: the hit rate covers warm-up and timed runs alike.
                     report(LoadPoint(
                         scenario: stream.scenario.name, workers: workers, cache: cache, matcher: matcher, capacity: capacity,
-                        eviction: eviction, shards: cache == .sharded ? (decider as? ShardedPreflightCache<SystemPreflightClock>)?.shardCountUsed : nil,
+                        eviction: eviction, shards: cache == .sharded ? (decider as? ShardedPreflightCache)?.shardCountUsed : nil,
                         allocator: options.allocator, decisions: decisions, seconds: seconds, decisionsPerSecond: Spread(rates),
                         hitRate: cache == .none || lookups == 0 ? nil : Double(after.hits - before.hits) / Double(lookups),
                         p50Nanos: histogram.valueAtPercentile(50), p99Nanos: histogram.valueAtPercentile(99), p999Nanos: histogram.valueAtPercentile(99.9),

@@ -60,7 +60,7 @@ func randomRequest(_ rng: inout SplitMix64) -> PreflightRequest {
 
 @Suite struct CacheSemanticsTests {
     func sharded(_ configuration: CacheConfiguration = CacheConfiguration(capacity: 1000, shards: 8, admission: .always),
-                 clock: ManualPreflightClock, policy: CORSPolicy = basePolicy) -> ShardedPreflightCache<ManualPreflightClock> {
+                 clock: ManualPreflightClock, policy: CORSPolicy = basePolicy) -> ShardedPreflightCache {
         ShardedPreflightCache(evaluator: PreflightEvaluator(policy: policy), configuration: configuration, clock: clock)
     }
 

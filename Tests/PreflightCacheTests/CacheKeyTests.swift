@@ -1,0 +1,130 @@
+import CORSPolicy
+import Dispatch
+@testable import PreflightCache
+import PreflightWorkload
+import Testing
+
+@Suite struct CacheKeyTests {
+    /// Whole-word copies are exactly the bytes, zero-padded, for every length
+    /// (the tail paths for 1-3, 4-7 and 8+ bytes) and every offset.
+    @Test func copyWordsIsExactAndZeroPadded() {
+        var rng = SplitMix64(seed: 11)
+        let source = (0..<64).map { _ in UInt8(truncatingIfNeeded: rng.next() | 1) }
+        source.withUnsafeBytes { all in
+            for offset in 0..<8 {
+                for length in 0...40 {
+                    let part = UnsafeRawBufferPointer(rebasing: all[offset..<(offset + length)])
+                    var words = [UInt64](repeating: .max, count: 6)
+                    words.withUnsafeMutableBufferPointer { CacheKey.copyWords(part, to: $0.baseAddress!) }
+                    let used = (length + 7) / 8
+                    let bytes = words.prefix(used).flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> UInt64($0 * 8)) } }
+                    #expect(Array(bytes.prefix(length)) == Array(part), "offset \(offset) length \(length)")
+                    #expect(bytes.dropFirst(length).allSatisfy { $0 == 0 }, "offset \(offset) length \(length)")
+                    #expect(words[used...].allSatisfy { $0 == .max }, "wrote past the key at length \(length)")
+                }
+            }
+        }
+    }
+
+    /// The word-at-a-time browser-form check agrees with the byte-wise one on
+    /// random lists built from characters that sit on every class boundary.
+    @Test func browserFormCheckAgreesWithTheBytewiseCheck() {
+        var rng = SplitMix64(seed: 5)
+        let alphabet = Array("abcxyz-,019AZ_. \t`{}@[/:~!\u{7f}".utf8) + [0x80, 0xFF, 0x00, 0x2B, 0x60, 0x7B]
+        let names = ["accept", "authorization", "content-type", "x-request-id", "x-trace-id", "a", "b", "ab", "abc", "content", "content-typf"]
+        var browserForm = 0
+        for round in 0..<20_000 {
+            let bytes: [UInt8]
+            if round % 2 == 0 {
+                // Mostly plausible lists: some sorted and unique, some not.
+                let count = Int(rng.next() % 4) + 1
+                var picked = (0..<count).map { _ in names[Int(rng.next() % UInt64(names.count))] }
+                if rng.next() % 2 == 0 { picked.sort() }
+                var text = picked.joined(separator: ",")
+                if rng.next() % 5 == 0 { text += "," }
+                bytes = Array(text.utf8)
+            } else {
+                bytes = (0..<Int(rng.next() % 30 + 1)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            }
+            bytes.withUnsafeBytes { raw in
+                let fast = CacheKey.isBrowserForm(raw)
+                #expect(fast == CacheKey.isBrowserFormBytewise(raw), "\(bytes)")
+                if fast { browserForm += 1 }
+            }
+        }
+        #expect(browserForm > 1000, "the test should exercise accepted lists too")
+    }
+
+    /// Keys of the `hot` shape spread evenly over shards and index slots, so
+    /// probes stay short (a badly mixed home once put every key of a shard
+    /// in one run, and only the timings showed it).
+    @Test func keysSpreadOverShardsAndSlots() {
+        let cache = ShardedPreflightCache(evaluator: PreflightEvaluator(policy: basePolicy),
+                                          configuration: CacheConfiguration(capacity: 100_000, shards: 64, admission: .always), clock: ManualPreflightClock())
+        let headers = ["content-type", "content-type,x-request-id", "x-request-id"]
+        for i in 0..<24_000 {
+            _ = cache.decide(PreflightRequest(origin: "https://app\(i / 24).tenant\(i % 37).example.com",
+                                              method: ["PUT", "DELETE"][i % 2], requestHeaders: headers[(i / 2) % 3]))
+        }
+        let perShard = cache.entriesPerShard()
+        let mean = Double(perShard.reduce(0, +)) / Double(perShard.count)
+        #expect(Double(perShard.max()!) < mean * 1.4 && Double(perShard.min()!) > mean * 0.6, "\(perShard)")
+        var occupied = 0, runTotal = 0
+        for s in 0..<cache.shardCount {
+            let shard = cache.shards[s]
+            var run = 0
+            for i in 0..<shard.indexSize {
+                let entry = shard.index[i].load(ordering: .relaxed)
+                if entry == 0 { run = 0; continue }
+                run += 1
+                occupied += 1
+                runTotal += run
+            }
+        }
+        #expect(occupied == perShard.reduce(0, +))
+        // Linear probing at this load (about 0.18) averages close to one slot per run position.
+        #expect(Double(runTotal) / Double(occupied) < 1.5, "average run position \(Double(runTotal) / Double(occupied))")
+    }
+
+    /// Most keys get their preferred record when the cache has room, so most
+    /// hits never read the index.
+    @Test func mostKeysLiveInTheirPreferredRecord() {
+        let cache = ShardedPreflightCache(evaluator: PreflightEvaluator(policy: basePolicy),
+                                          configuration: CacheConfiguration(capacity: 10_000, shards: 8, admission: .always), clock: ManualPreflightClock())
+        let requests = (0..<2_000).map { PreflightRequest(origin: "https://t\($0).example.com", method: "PUT", requestHeaders: "content-type") }
+        for request in requests { _ = cache.decide(request) }
+        var preferred = 0
+        for request in requests {
+            var origin = request.origin, method = request.method, headers = request.requestHeaders!
+            origin.withUTF8 { o in method.withUTF8 { m in headers.withUTF8 { h in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: CacheKey.maximumWords) { buffer in
+                    let key = buffer.baseAddress!
+                    let shape = CacheKey.build(origin: UnsafeRawBufferPointer(o), method: UnsafeRawBufferPointer(m),
+                                               requestHeaders: UnsafeRawBufferPointer(h), normalizing: true, into: key)!
+                    let hash = cache.hash(key, shape)
+                    let shard = cache.shard(for: hash).pointee
+                    let id = shard.find(hash: hash, key: key, shape: shape)
+                    #expect(id != Shard.none)
+                    if id == shard.preferred(hash) { preferred += 1 }
+                }
+            } } }
+        }
+        // 2,000 keys in 10,000 records: about 90 % find their preferred record free.
+        #expect(preferred > requests.count * 8 / 10, "\(preferred) of \(requests.count)")
+    }
+}
+
+@Suite struct ThreadCountersTests {
+    /// Plain load-and-store bumps lose nothing: each row has one live owner.
+    @Test func countsFromManyThreadsAddUpExactly() {
+        let counters = ThreadCounters()
+        defer { counters.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 16) { worker in
+            for i in 0..<20_000 { counters.increment(i % 3 == 0 ? 1 : 0) }
+            _ = worker
+        }
+        let ones = (0..<20_000).filter { $0 % 3 == 0 }.count
+        #expect(counters.sum(1) == 16 * ones)
+        #expect(counters.sum(0) == 16 * (20_000 - ones))
+    }
+}
