@@ -17,6 +17,9 @@ enum CacheKey {
     /// typical header names, and keep an entry within 128 bytes.
     static let maximumWords = 12
     static let maximumLength = maximumWords * 8
+    /// Words a key buffer must have: parts are written as 8-word windows, so
+    /// the last part may write zeros up to 8 words past the key's end.
+    static let bufferWords = maximumWords + 8
     /// The most header names normalized; more make the request uncacheable.
     static let maximumHeaderNames = 32
 
@@ -30,8 +33,8 @@ enum CacheKey {
     @inline(__always)
     static func words(_ byteCount: Int) -> Int { (byteCount + 7) >> 3 }
 
-    /// Writes the key's words into `words` (at least `maximumWords`) and
-    /// returns its shape, or nil when the request is uncacheable: too long, too
+    /// Writes the key's words into `words` (`bufferWords` of them; the first
+    /// `maximumWords` hold the key, zero past its end) and returns its shape, or nil when the request is uncacheable: too long, too
     /// many names, or a malformed header list (which the engine denies cheaply).
     ///
     /// With `normalizing` false the header list is copied as it came, unchecked:
@@ -45,18 +48,21 @@ enum CacheKey {
         let originWords = Self.words(origin.count), methodWords = Self.words(method.count)
         var used = originWords + methodWords
         guard used <= maximumWords else { return nil }
-        copyWords(origin, to: words)
-        copyWords(method, to: words + originWords)
+        // All 12 words are defined (zero past the key), so hashing and comparing
+        // can always cover 12 words: loops of a fixed count, no mispredicted exits.
+        words.update(repeating: 0, count: maximumWords)
+        copyPart(origin, to: words)
+        copyPart(method, to: words + originWords)
         var headerLength = 0
         if let headers = requestHeaders, headers.count > 0 {
             let headerWords = Self.words(headers.count)
             if !normalizing {
                 guard used + headerWords <= maximumWords else { return nil }
-                copyWords(headers, to: words + used)
+                copyPart(headers, to: words + used)
                 headerLength = headers.count
                 used += headerWords
             } else if used + headerWords <= maximumWords && isBrowserForm(headers) {
-                copyWords(headers, to: words + used)
+                copyPart(headers, to: words + used)
                 headerLength = headers.count
                 used += headerWords
             } else {
@@ -70,6 +76,41 @@ enum CacheKey {
             }
         }
         return Shape(lengths: UInt64(origin.count) | UInt64(method.count) << 8 | UInt64(headerLength) << 16, wordCount: used)
+    }
+
+    /// Copies a part as whole little-endian words, zero-padded, writing a
+    /// window of 8 words (zero past the part) for parts of 1 to 64 bytes, with
+    /// no branch on the length inside that range: the loads are clamped to
+    /// the part and the words picked by selects. Request parts vary in length
+    /// from one request to the next, and a mispredicted branch costs more than
+    /// these few extra instructions. Longer parts take a loop.
+    /// (`@_transparent`: the optimizer declines `@inline(__always)` here, and
+    /// the call costs as much as the copy.)
+    @_transparent
+    static func copyPart(_ bytes: UnsafeRawBufferPointer, to words: UnsafeMutablePointer<UInt64>) {
+        let n = bytes.count
+        guard n > 0 else { return }
+        let p = bytes.baseAddress.unsafelyUnwrapped
+        if n >= 8 && n <= 64 {
+            let last = n - 8
+            let full = n >> 3
+            let shift = UInt64((8 - (n & 7)) & 7) * 8
+            for k in 0..<8 {
+                // Every load lies inside the part; the one at `full` is the tail, shifted down.
+                let word = p.loadUnaligned(fromByteOffset: min(k * 8, last), as: UInt64.self)
+                let value = k == full ? word >> shift : word
+                words[k] = k * 8 < n ? value : 0
+            }
+        } else if n < 8 {
+            var word: UInt64 = 0
+            for k in 0..<7 {
+                let byte = UInt64(p.load(fromByteOffset: min(k, n - 1), as: UInt8.self))
+                word |= (k < n ? byte : 0) << UInt64(k * 8)
+            }
+            words[0] = word
+        } else {
+            copyWords(bytes, to: words)
+        }
     }
 
     /// Copies `bytes` as whole little-endian words, zero-padding the last one,

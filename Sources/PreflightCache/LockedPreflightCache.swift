@@ -34,7 +34,7 @@ public final class LockedPreflightCache: PreflightDecider, @unchecked Sendable {
 
     public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?) -> PreflightReason {
         // The same key as `sharded` (so both cache exactly the same requests): the shape word, then the key words.
-        let key: String? = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: CacheKey.maximumWords + 1) { buffer in
+        let key: String? = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: CacheKey.bufferWords + 1) { buffer in
             let words = buffer.baseAddress!
             guard let shape = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: true, into: words + 1) else { return nil }
             words[0] = shape.lengths

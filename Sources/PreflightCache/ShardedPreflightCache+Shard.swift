@@ -198,13 +198,14 @@ struct Shard {
         return true
     }
 
-    /// The same comparison without an early exit, so that the loads of both
-    /// of the record's cache lines are in flight at once.
+    /// The same comparison over all 12 key words (zero past the key in both),
+    /// without an early exit or a variable count: no branch to mispredict, and
+    /// the loads of both of the record's cache lines are in flight at once.
     @inline(__always)
-    func keyEqualsBranchless(_ id: UInt32, _ key: UnsafePointer<UInt64>, shapeWord: UInt64, words: Int) -> Bool {
+    func keyEqualsBranchless(_ id: UInt32, _ key: UnsafePointer<UInt64>, shapeWord: UInt64) -> Bool {
         let base = Int(id) * Self.recordWords
         var difference = records[base + Self.wShape].load(ordering: .relaxed) ^ shapeWord
-        for w in 0..<words { difference |= records[base + Self.wKey + w].load(ordering: .relaxed) ^ key[w] }
+        for w in 0..<Self.keyWords { difference |= records[base + Self.wKey + w].load(ordering: .relaxed) ^ key[w] }
         return difference == 0
     }
 
@@ -214,7 +215,7 @@ struct Shard {
     @inline(__always)
     func find(hash: UInt64, key: UnsafePointer<UInt64>, shape: CacheKey.Shape) -> UInt32 {
         let guess = preferred(hash)
-        if keyEqualsBranchless(guess, key, shapeWord: Self.shapeWord(shape, hash: hash), words: shape.wordCount) { return guess }
+        if keyEqualsBranchless(guess, key, shapeWord: Self.shapeWord(shape, hash: hash)) { return guess }
         return probe(hash: hash, key: key, shape: shape).entry
     }
 
@@ -316,7 +317,7 @@ struct Shard {
         unlinkFree(id)
         setWord(id, Self.wShape, Self.shapeWord(shape, hash: hash))
         setWord(id, Self.wExpiry, expiry)
-        for w in 0..<shape.wordCount { setWord(id, Self.wKey + w, key[w]) }
+        for w in 0..<Self.keyWords { setWord(id, Self.wKey + w, key[w]) }
         frequency[Int(id)].store(0, ordering: .relaxed)
         let small = eviction == .s3fifo && !ghostContains(hash)
         setWord(id, Self.wMeta, meta | UInt64(small ? 2 : 1) << 40)

@@ -21,12 +21,12 @@ public final class RequestStream: @unchecked Sendable {
     /// One request of each key id, to decide it once.
     public let keyRepresentatives: [Int]
 
-    let bytes: UnsafeMutableRawBufferPointer
-    let spans: UnsafeMutableBufferPointer<(offset: Int, length: Int)>
+    @usableFromInline let bytes: UnsafeMutableRawBufferPointer
+    @usableFromInline let spans: UnsafeMutableBufferPointer<(offset: Int, length: Int)>
     /// Each request as indices of its origin, method and header strings (`absent`: no header list).
-    let records: UnsafeMutableBufferPointer<(origin: UInt32, method: UInt32, headers: UInt32)>
+    @usableFromInline let records: UnsafeMutableBufferPointer<(origin: UInt32, method: UInt32, headers: UInt32)>
 
-    static let absent = UInt32.max
+    @usableFromInline static let absent = UInt32.max
 
     /// Generates the stream.
     ///
@@ -197,8 +197,9 @@ public final class RequestStream: @unchecked Sendable {
         }.joined(separator: [",", ", ", " , ", ",\t"][Int(rng.next() % 4)])
     }
 
-    /// Calls `body` with request `i`'s origin, method and header bytes (nil when absent).
-    @inline(__always)
+    /// Calls `body` with request `i`'s origin, method and header bytes (nil
+    /// when absent). Inlinable, so the load generator's loop pays no call for it.
+    @inlinable @inline(__always)
     public func withRequest<R>(_ i: Int, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer?) -> R) -> R {
         let record = records[i]
         let base = UnsafeRawPointer(bytes.baseAddress!)

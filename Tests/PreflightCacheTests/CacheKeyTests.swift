@@ -97,7 +97,7 @@ import Testing
         for request in requests {
             var origin = request.origin, method = request.method, headers = request.requestHeaders!
             origin.withUTF8 { o in method.withUTF8 { m in headers.withUTF8 { h in
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: CacheKey.maximumWords) { buffer in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: CacheKey.bufferWords) { buffer in
                     let key = buffer.baseAddress!
                     let shape = CacheKey.build(origin: UnsafeRawBufferPointer(o), method: UnsafeRawBufferPointer(m),
                                                requestHeaders: UnsafeRawBufferPointer(h), normalizing: true, into: key)!
