@@ -170,10 +170,24 @@ public struct LoadRunner: Sendable {
         var stopped: Bool
     }
 
-    /// One timed run: every worker walks the stream from its own offset for
-    /// `warmup` seconds untimed, then counts decisions until the deadline.
+    /// One timed run, with the loop specialized for the decider's concrete
+    /// type, so the engine is called directly (as a server calls the cache it
+    /// holds) rather than through the protocol's witness table.
     func runOnce(decider: any PreflightDecider, stream: RequestStream, workers: Int, duration: Double, warmup: Double,
                  stop: @escaping @Sendable () -> Bool) -> RunResult {
+        switch decider {
+        case let d as ShardedPreflightCache: runOnce(d, stream: stream, workers: workers, duration: duration, warmup: warmup, stop: stop)
+        case let d as UncachedPreflightDecider: runOnce(d, stream: stream, workers: workers, duration: duration, warmup: warmup, stop: stop)
+        case let d as LockedPreflightCache: runOnce(d, stream: stream, workers: workers, duration: duration, warmup: warmup, stop: stop)
+        case let d as NoopDecider: runOnce(d, stream: stream, workers: workers, duration: duration, warmup: warmup, stop: stop)
+        default: runOnce(decider, stream: stream, workers: workers, duration: duration, warmup: warmup, stop: stop)
+        }
+    }
+
+    /// One timed run: every worker walks the stream from its own offset for
+    /// `warmup` seconds untimed, then counts decisions until the deadline.
+    func runOnce<Decider: PreflightDecider>(_ decider: Decider, stream: RequestStream, workers: Int, duration: Double, warmup: Double,
+                                            stop: @escaping @Sendable () -> Bool) -> RunResult {
         let results = UnsafeMutableBufferPointer<RunResult?>.allocate(capacity: workers)
         results.initialize(repeating: nil)
         defer { results.deallocate() }
