@@ -17,9 +17,11 @@ enum CacheKey {
     /// typical header names, and keep an entry within 128 bytes.
     static let maximumWords = 12
     static let maximumLength = maximumWords * 8
-    /// Words a key buffer must have: parts are written as 8-word windows, so
-    /// the last part may write zeros up to 8 words past the key's end.
+    /// Words a key buffer must have: parts of up to 48 bytes are written as
+    /// 6-word windows, which may reach 5 words past the key's last word, and
+    /// the last two words stay zero, for loads that must read nothing.
     static let bufferWords = maximumWords + 8
+    static let windowWords = 6
     /// The most header names normalized; more make the request uncacheable.
     static let maximumHeaderNames = 32
 
@@ -50,19 +52,20 @@ enum CacheKey {
         guard used <= maximumWords else { return nil }
         // All 12 words are defined (zero past the key), so hashing and comparing
         // can always cover 12 words: loops of a fixed count, no mispredicted exits.
-        words.update(repeating: 0, count: maximumWords)
-        copyPart(origin, to: words)
-        copyPart(method, to: words + originWords)
+        words.update(repeating: 0, count: bufferWords)
+        let zero = UnsafeRawPointer(words + bufferWords - 2)
+        copyPart(origin, to: words, zero: zero)
+        copyPart(method, to: words + originWords, zero: zero)
         var headerLength = 0
         if let headers = requestHeaders, headers.count > 0 {
             let headerWords = Self.words(headers.count)
             if !normalizing {
                 guard used + headerWords <= maximumWords else { return nil }
-                copyPart(headers, to: words + used)
+                copyPart(headers, to: words + used, zero: zero)
                 headerLength = headers.count
                 used += headerWords
             } else if used + headerWords <= maximumWords && isBrowserForm(headers) {
-                copyPart(headers, to: words + used)
+                copyPart(headers, to: words + used, zero: zero)
                 headerLength = headers.count
                 used += headerWords
             } else {
@@ -78,36 +81,35 @@ enum CacheKey {
         return Shape(lengths: UInt64(origin.count) | UInt64(method.count) << 8 | UInt64(headerLength) << 16, wordCount: used)
     }
 
-    /// Copies a part as whole little-endian words, zero-padded, writing a
-    /// window of 8 words (zero past the part) for parts of 1 to 64 bytes, with
-    /// no branch on the length inside that range: the loads are clamped to
-    /// the part and the words picked by selects. Request parts vary in length
+    /// Copies a part as whole little-endian words, zero-padded, with no branch
+    /// on its length for parts of 1 to 48 bytes: request parts vary in length
     /// from one request to the next, and a mispredicted branch costs more than
-    /// these few extra instructions. Longer parts take a loop.
+    /// the few instructions this spends instead. Each load reads either the
+    /// part or the 8 zero bytes at `zero` (an address select), so nothing
+    /// outside the part is read. Parts of 8 to 48 bytes write a window of 6
+    /// words (zero past the part); longer parts take a loop.
     /// (`@_transparent`: the optimizer declines `@inline(__always)` here, and
     /// the call costs as much as the copy.)
     @_transparent
-    static func copyPart(_ bytes: UnsafeRawBufferPointer, to words: UnsafeMutablePointer<UInt64>) {
+    static func copyPart(_ bytes: UnsafeRawBufferPointer, to words: UnsafeMutablePointer<UInt64>, zero: UnsafeRawPointer) {
         let n = bytes.count
         guard n > 0 else { return }
         let p = bytes.baseAddress.unsafelyUnwrapped
-        if n >= 8 && n <= 64 {
-            let last = n - 8
-            let full = n >> 3
-            let shift = UInt64((8 - (n & 7)) & 7) * 8
-            for k in 0..<8 {
-                // Every load lies inside the part; the one at `full` is the tail, shifted down.
-                let word = p.loadUnaligned(fromByteOffset: min(k * 8, last), as: UInt64.self)
-                let value = k == full ? word >> shift : word
-                words[k] = k * 8 < n ? value : 0
+        if n >= 8 && n <= windowWords * 8 {
+            for k in 0..<windowWords {
+                words[k] = (k * 8 + 8 <= n ? p + k * 8 : zero).loadUnaligned(as: UInt64.self)
             }
+            // The tail: the part's last 8 bytes, shifted down past those the full words hold.
+            let rest = n & 7
+            let tail = p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) >> UInt64((64 - rest * 8) & 63)
+            words[n >> 3] = rest == 0 ? 0 : tail
         } else if n < 8 {
-            var word: UInt64 = 0
-            for k in 0..<7 {
-                let byte = UInt64(p.load(fromByteOffset: min(k, n - 1), as: UInt8.self))
-                word |= (k < n ? byte : 0) << UInt64(k * 8)
-            }
-            words[0] = word
+            // 4, 2 and 1 bytes as the length's bits say.
+            let four = n & 4, two = n & 2
+            let a = UInt64((four != 0 ? p : zero).loadUnaligned(as: UInt32.self))
+            let b = UInt64((two != 0 ? p + four : zero).loadUnaligned(as: UInt16.self))
+            let c = UInt64((n & 1 != 0 ? p + four + two : zero).load(as: UInt8.self))
+            words[0] = a | b << UInt64(four * 8) | c << UInt64((four + two) * 8)
         } else {
             copyWords(bytes, to: words)
         }

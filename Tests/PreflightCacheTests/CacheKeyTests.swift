@@ -5,22 +5,27 @@ import PreflightWorkload
 import Testing
 
 @Suite struct CacheKeyTests {
-    /// Whole-word copies are exactly the bytes, zero-padded, for every length
-    /// (the tail paths for 1-3, 4-7 and 8+ bytes) and every offset.
-    @Test func copyWordsIsExactAndZeroPadded() {
+    /// Part copies are exactly the bytes, zero-padded, for every length (the
+    /// 1-7 byte path, the 8-48 byte window, the loop past it) and every
+    /// offset, and write nothing past their window.
+    @Test func partCopiesAreExactAndZeroPadded() {
         var rng = SplitMix64(seed: 11)
-        let source = (0..<64).map { _ in UInt8(truncatingIfNeeded: rng.next() | 1) }
+        let source = (0..<80).map { _ in UInt8(truncatingIfNeeded: rng.next() | 1) }
         source.withUnsafeBytes { all in
             for offset in 0..<8 {
-                for length in 0...40 {
+                for length in 0...70 {
                     let part = UnsafeRawBufferPointer(rebasing: all[offset..<(offset + length)])
-                    var words = [UInt64](repeating: .max, count: 6)
-                    words.withUnsafeMutableBufferPointer { CacheKey.copyWords(part, to: $0.baseAddress!) }
+                    // A buffer as the cache uses it: zero, with the zero words at its end.
+                    var words = [UInt64](repeating: 0, count: 12)
+                    words.withUnsafeMutableBufferPointer { buffer in
+                        let zero = UnsafeRawPointer(buffer.baseAddress! + 10)
+                        CacheKey.copyPart(part, to: buffer.baseAddress!, zero: zero)
+                    }
                     let used = (length + 7) / 8
                     let bytes = words.prefix(used).flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> UInt64($0 * 8)) } }
                     #expect(Array(bytes.prefix(length)) == Array(part), "offset \(offset) length \(length)")
                     #expect(bytes.dropFirst(length).allSatisfy { $0 == 0 }, "offset \(offset) length \(length)")
-                    #expect(words[used...].allSatisfy { $0 == .max }, "wrote past the key at length \(length)")
+                    #expect(words[used...].allSatisfy { $0 == 0 }, "nonzero past the part at length \(length)")
                 }
             }
         }
