@@ -243,10 +243,8 @@ struct Shard {
 
     /// A lookup without the mutex: the cached reason, or `missing` when not
     /// found, stale, or when a writer interfered (the caller then takes the mutex).
-    /// `mutating` though it changes nothing: the shard is then passed by
-    /// address, where a call on `pointer.pointee` otherwise copies all of it.
     @inline(__always)
-    mutating func optimisticLookup(hash: UInt64, key: UnsafePointer<UInt64>, shape: CacheKey.Shape, now: UInt64, generation: UInt32) -> UInt8 {
+    func optimisticLookup(hash: UInt64, key: UnsafePointer<UInt64>, shape: CacheKey.Shape, now: UInt64, generation: UInt32) -> UInt8 {
         let before = version[0].load(ordering: .acquiring)
         if before & 1 != 0 { return Self.missing }
         let id = find(hash: hash, key: key, shape: shape)
