@@ -17,7 +17,10 @@ import Synchronization
 /// no data race (and ThreadSanitizer sees none); the version check makes the
 /// words read consistent.
 struct Shard {
+    /// Lookup results besides a reason code: not decided here (stale, or a writer interfered) ...
     static let missing: UInt8 = 0xFF
+    /// ... and certainly not cached (found nowhere while no writer ran).
+    static let absent: UInt8 = 0xFE
     static let none: UInt32 = .max
     /// An entry record: 16 words, two cache lines.
     static let recordWords = 16
@@ -43,8 +46,14 @@ struct Shard {
     let header: UnsafeMutablePointer<Header>
     let version: UnsafeMutablePointer<Atomic<UInt64>>
     let records: UnsafeMutablePointer<Atomic<UInt64>>
-    /// SIEVE's visited bit or S3-FIFO's 2-bit frequency, per entry; readers bump it without the mutex.
+    /// SIEVE's visited bit or S3-FIFO's 2-bit frequency, per entry; readers
+    /// bump it without the mutex. `free` marks a record on the free list, so
+    /// an insert learns whether its preferred record is free without reading
+    /// the record (a miss): readers never write `free`, and a reader's late
+    /// bump can only hide a free record (which then is not preferred), never
+    /// show a used one as free.
     let frequency: UnsafeMutablePointer<Atomic<UInt8>>
+    static let free: UInt8 = 0xFF
     /// Slots: hash tag (high bits) | entry id + 1 (low `idBits`); 0 is empty.
     /// Four bytes a slot at a load of at most 3/4, so the index of a
     /// 100,000-entry cache (about 530 KB) stays in a core's L2 and a hit
@@ -87,7 +96,7 @@ struct Shard {
         version.initialize(to: Atomic(0))
         self.records = records
         frequency = .allocate(capacity: self.capacity)
-        for i in 0..<self.capacity { (frequency + i).initialize(to: Atomic(0)) }
+        for i in 0..<self.capacity { (frequency + i).initialize(to: Atomic(Self.free)) }
         self.index = index
         indexSize = Self.indexSize(capacity: self.capacity)
         idBits = UInt32(UInt.bitWidth - UInt(self.capacity).leadingZeroBitCount)
@@ -157,9 +166,10 @@ struct Shard {
     /// (which pick its home slot).
     @inline(__always) static func shapeWord(_ shape: CacheKey.Shape, hash: UInt64) -> UInt64 { shape.lengths | 1 << 24 | hash << 32 }
 
-    /// The record a key would like to live in, from hash bits the shard, home and tag depend on least.
+    /// The record a key would like to live in, from hash bits 26 to 57 (the
+    /// home and tag come from the low 32, the shard from the top bits).
     @inline(__always) func preferred(_ hash: UInt64) -> UInt32 {
-        UInt32(truncatingIfNeeded: (((hash >> 16) & 0xFFFF_FFFF) &* UInt64(capacity)) >> 32)
+        UInt32(truncatingIfNeeded: (((hash >> 26) & 0xFFFF_FFFF) &* UInt64(capacity)) >> 32)
     }
 
     @inline(__always) func lock() { pthread_mutex_lock(&header.pointee.mutex) }
@@ -177,14 +187,18 @@ struct Shard {
         version[0].store(v &+ 1, ordering: .releasing)
     }
 
-    /// The home slot of a hash (its low 32 bits, mapped onto the index by multiply-shift).
-    @inline(__always) func home(_ hash: UInt64) -> Int {
-        Int(truncatingIfNeeded: ((hash & 0xFFFF_FFFF) &* UInt64(indexSize)) >> 32)
+    /// The tag stored beside an entry's id: the hash's low 32 bits above the
+    /// id's bits (the shard is picked by the top bits, the preferred record by
+    /// bits 26 to 57).
+    @inline(__always) func tag(_ hash: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: hash) & ~idMask
     }
 
-    /// The tag stored beside an entry's id: hash bits 32 and up (not the ones that pick the shard or the home).
-    @inline(__always) func tag(_ hash: UInt64) -> UInt32 {
-        idBits >= 32 ? 0 : UInt32(truncatingIfNeeded: (hash >> 32) << UInt64(idBits))
+    /// The home slot of a tag, by multiply-shift onto the index. An index
+    /// entry holds its tag, so deletion finds every entry's home without
+    /// reading its record (a cache miss each).
+    @inline(__always) func home(tag: UInt32) -> Int {
+        Int(truncatingIfNeeded: (UInt64(tag) &* UInt64(indexSize)) >> 32)
     }
 
     /// Compares `key` with entry `id`'s shape and key words.
@@ -225,7 +239,7 @@ struct Shard {
     func probe(hash: UInt64, key: UnsafePointer<UInt64>, shape: CacheKey.Shape) -> (slot: Int, entry: UInt32) {
         let tag = tag(hash)
         let shapeWord = Self.shapeWord(shape, hash: hash)
-        var i = home(hash)
+        var i = home(tag: tag)
         for _ in 0..<indexSize {
             let stored = index[i].load(ordering: .relaxed)
             if stored == 0 { return (i, Self.none) }
@@ -241,14 +255,18 @@ struct Shard {
         return (-1, Self.none)
     }
 
-    /// A lookup without the mutex: the cached reason, or `missing` when not
-    /// found, stale, or when a writer interfered (the caller then takes the mutex).
+    /// A lookup without the mutex: the cached reason; `absent` when the key
+    /// is not in the shard; `missing` when the entry is stale or a writer
+    /// interfered (the caller then takes the mutex).
     @inline(__always)
     func optimisticLookup(hash: UInt64, key: UnsafePointer<UInt64>, shape: CacheKey.Shape, now: UInt64, generation: UInt32) -> UInt8 {
         let before = version[0].load(ordering: .acquiring)
         if before & 1 != 0 { return Self.missing }
         let id = find(hash: hash, key: key, shape: shape)
-        if id == Self.none { return Self.missing }
+        if id == Self.none {
+            atomicMemoryFence(ordering: .acquiring)
+            return version[0].load(ordering: .relaxed) == before ? Self.absent : Self.missing
+        }
         let meta = word(id, Self.wMeta)
         let expiry = word(id, Self.wExpiry)
         atomicMemoryFence(ordering: .acquiring)
@@ -313,7 +331,7 @@ struct Shard {
         if header.pointee.count >= capacity { evict() }
         // The preferred record when it is free (lookups try it first), else any free one.
         let guess = preferred(hash)
-        let id = word(guess, Self.wShape) == 0 ? guess : header.pointee.freeHead
+        let id = frequency[Int(guess)].load(ordering: .relaxed) == Self.free ? guess : header.pointee.freeHead
         unlinkFree(id)
         setWord(id, Self.wShape, Self.shapeWord(shape, hash: hash))
         setWord(id, Self.wExpiry, expiry)
@@ -402,14 +420,14 @@ struct Shard {
     /// Removes an entry (inside a write window): out of the index by
     /// backward-shift deletion, out of its queue, onto the free list.
     func remove(_ id: UInt32) {
-        var i = home(word(id, Self.wShape) >> 32)
+        var i = home(tag: UInt32(truncatingIfNeeded: word(id, Self.wShape) >> 32) & ~idMask)
         while index[i].load(ordering: .relaxed) & idMask != id + 1 { i = i + 1 == indexSize ? 0 : i + 1 }
         var j = i
         while true {
             j = j + 1 == indexSize ? 0 : j + 1
             let stored = index[j].load(ordering: .relaxed)
             if stored == 0 { break }
-            let k = home(word((stored & idMask) - 1, Self.wShape) >> 32)
+            let k = home(tag: stored & ~idMask)
             // Move j back to i unless its home lies cyclically in (i, j].
             let between = i <= j ? (k > i && k <= j) : (k > i || k <= j)
             if !between {
@@ -421,6 +439,7 @@ struct Shard {
         unlink(id)
         setQueue(id, 0)
         setWord(id, Self.wShape, 0)
+        frequency[Int(id)].store(Self.free, ordering: .relaxed)
         pushFree(id)
         header.pointee.count -= 1
     }

@@ -42,7 +42,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     /// Per-cache random secrets for the key hash (one per key word, two for the finish).
     let secrets: UnsafeMutablePointer<UInt64>
     public let configuration: CacheConfiguration
-    /// Hits and uncacheable lookups, counted per thread.
+    /// Hits, uncacheable lookups and misses found without the mutex, counted per thread.
     let counters = ThreadCounters()
     let recordSlab: HugePageSlab<UInt64>
     let indexSlab: HugePageSlab<UInt32>
@@ -53,6 +53,9 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         precondition(configuration.capacity >= 1, "capacity must be at least 1")
         var count = 1
         while count * 2 <= max(1, configuration.shards) && count * 2 <= configuration.capacity { count *= 2 }
+        // At most 65,536 entries a shard, so an index entry's tag (the bits
+        // above the id's) keeps enough bits to spread homes over the index.
+        while configuration.capacity / count > 1 << 16 { count *= 2 }
         shardCount = count
         shardShift = UInt64(64 - count.trailingZeroBitCount)
         perShard = configuration.capacity / count
@@ -129,18 +132,22 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
             // stored key is in browser form, so a match means the request's list is
             // in browser form too: the hit path never checks or normalizes the list.
             let raw = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: false, into: key)
+            var rawAbsent = false
             if optimisticReads, let raw {
                 let hash = hash(key, raw)
                 let cached = shard(for: hash).pointee.optimisticLookup(hash: hash, key: key, shape: raw, now: now, generation: generation)
-                if cached != Shard.missing {
+                if cached < Shard.absent {
                     counters.increment(0)
                     return PreflightReason(code: cached)
                 }
+                rawAbsent = cached == Shard.absent
             }
             // The key proper: the raw one when its list is in browser form, else the normalized list.
             let shape: CacheKey.Shape
+            var rawIsTheKey = false
             if let raw, requestHeaders == nil || requestHeaders!.isEmpty || CacheKey.isBrowserForm(requestHeaders!) {
                 shape = raw
+                rawIsTheKey = true
             } else if let normalized = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: true, into: key) {
                 shape = normalized
             } else {
@@ -149,10 +156,15 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
             }
             let hash = hash(key, shape)
             let shard = shard(for: hash)
-            shard.pointee.lock()
-            let cached = shard.pointee.lockedLookup(hash: hash, key: key, shape: shape, now: now, generation: generation)
-            shard.pointee.unlock()
-            if cached != Shard.missing { return PreflightReason(code: cached) }
+            if rawAbsent && rawIsTheKey {
+                // The lookup without the mutex already found the key certainly absent: a miss, with no second probe.
+                counters.increment(2)
+            } else {
+                shard.pointee.lock()
+                let cached = shard.pointee.lockedLookup(hash: hash, key: key, shape: shape, now: now, generation: generation)
+                shard.pointee.unlock()
+                if cached != Shard.missing { return PreflightReason(code: cached) }
+            }
             let (reason, generationUsed, ttl) = holder.withCurrent { version in
                 let reason = version.evaluate(origin: origin, method: method, requestHeaders: requestHeaders)
                 return (reason, version.generation, reason == .allowed ? version.allowedTTL : version.deniedTTL)
@@ -184,6 +196,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         }
         total.hits += counters.sum(0)
         total.uncacheable += counters.sum(1)
+        total.misses += counters.sum(2)
         total.bytes += counters.retainedBytes
         return total
     }
