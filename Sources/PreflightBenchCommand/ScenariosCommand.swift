@@ -30,7 +30,7 @@ struct ScenariosCommand: ParsableCommand {
             header: ["name", "origins", "disallowed", "wildcard", "zipf", "methods", "header sets", "style", "flood", "churn", "max-age", "prewarm", "policy"],
             rows: Scenario.presets.map { s in
                 [s.name, String(s.origins), formatNumber(s.disallowedShare), formatNumber(s.wildcardShare), formatNumber(s.zipfSkew),
-                 s.methods.map(\.method).joined(separator: "/"), String(s.headerSets), s.headerStyle.rawValue, formatNumber(s.floodShare),
+                 s.methods.map(\.method).joined(separator: "/"), String(s.effectiveHeaderSets), s.headerStyle.rawValue, formatNumber(s.floodShare),
                  String(s.churnPeriods), s.maxAge.map(String.init) ?? "-", s.prewarm ? "yes" : "no",
                  s.patterns > 0 ? "\(s.patterns) generated patterns" : "from the population"]
             }, rightAligned: [1, 2, 3, 4, 6, 8, 9, 10])

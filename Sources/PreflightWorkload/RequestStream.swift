@@ -81,8 +81,9 @@ public final class RequestStream: @unchecked Sendable {
 
         // Header sets: browser form, and noisy renderings of each.
         var headerSets: [[String]] = []
-        if scenario.headerSets == 8 && scenario.headerNamesPerSet == 2 && scenario.name == "hot" {
-            headerSets = Scenario.floorHeaderSets.map { $0.split(separator: ",").map(String.init) }
+        if let lists = scenario.headerLists {
+            // Validated by `Scenario.problems`; the browser form of each list.
+            headerSets = lists.map { (RequestHeaderList.normalized($0) ?? $0).split(separator: ",").map(String.init) }
         } else {
             for k in 0..<scenario.headerSets {
                 var names = Set<String>()

@@ -3,7 +3,7 @@ public import JSONValue
 
 extension Scenario {
     public static let keys = ["name", "description", "policy", "patterns", "origins", "disallowedShare", "wildcardShare", "zipfSkew",
-                              "methods", "headerSets", "headerNamesPerSet", "headerStyle", "floodShare", "churnPeriods", "maxAge",
+                              "methods", "headerSets", "headerNamesPerSet", "headerLists", "headerStyle", "floodShare", "churnPeriods", "maxAge",
                               "requests", "prewarm", "seed"]
 
     /// The scenario as a JSON object with every key, a starting point for custom ones.
@@ -13,7 +13,8 @@ extension Scenario {
             ("policy", policy?.jsonValue ?? .null), ("patterns", .int(patterns)), ("origins", .int(origins)),
             ("disallowedShare", .double(disallowedShare)), ("wildcardShare", .double(wildcardShare)), ("zipfSkew", .double(zipfSkew)),
             ("methods", .object(methods.map { ($0.method, JSONValue.double($0.weight)) })),
-            ("headerSets", .int(headerSets)), ("headerNamesPerSet", .int(headerNamesPerSet)), ("headerStyle", .string(headerStyle.rawValue)),
+            ("headerSets", .int(headerSets)), ("headerNamesPerSet", .int(headerNamesPerSet)),
+            ("headerLists", headerLists.map { .array($0.map { .string($0) }) } ?? .null), ("headerStyle", .string(headerStyle.rawValue)),
             ("floodShare", .double(floodShare)), ("churnPeriods", .int(churnPeriods)), ("maxAge", maxAge.map { .int($0) } ?? .null),
             ("requests", .int(requests)), ("prewarm", .bool(prewarm)), ("seed", .number(String(seed))),
         ])
@@ -77,6 +78,16 @@ extension Scenario {
         }
         if let v = int("headerSets") { s.headerSets = v }
         if let v = int("headerNamesPerSet") { s.headerNamesPerSet = v }
+        if let v = root["headerLists"] {
+            let lists: [String]? = if case let .array(items) = v { items.compactMap(\.stringValue) } else { nil }
+            if v == .null {
+                s.headerLists = nil
+            } else if case let .array(items) = v, let lists, lists.count == items.count {
+                s.headerLists = lists
+            } else {
+                errors.append("\(at("headerLists")): expected an array of strings such as [\"content-type\", \"content-type,x-request-id\"], or null")
+            }
+        }
         if let v = string("headerStyle") {
             if let style = HeaderStyle(rawValue: v) { s.headerStyle = style } else { errors.append("\(at("headerStyle")): expected browser or noisy, got \"\(v)\"") }
         }

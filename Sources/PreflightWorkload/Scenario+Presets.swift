@@ -9,7 +9,7 @@ extension Scenario {
 
     public static let presets: [Scenario] = [
         Scenario(name: "hot", description: "1,000 allowed exact origins, Zipf 0.99, three methods, eight header sets, cache prewarmed: every lookup hits (the key shape of floor.c)",
-                 origins: 1000, zipfSkew: 0.99, headerSets: 8, maxAge: 7200, prewarm: true),
+                 origins: 1000, zipfSkew: 0.99, headerSets: 8, headerLists: floorHeaderSets, maxAge: 7200, prewarm: true),
         Scenario(name: "realistic", description: "10,000 origins, Zipf 0.99, 10 % disallowed, 20 % under wildcards, browser-style headers",
                  origins: 10_000, disallowedShare: 0.1, wildcardShare: 0.2, methods: [("PUT", 4), ("DELETE", 2), ("PATCH", 3), ("POST", 1)],
                  headerSets: 8, headerNamesPerSet: 2, maxAge: 600),

@@ -23,10 +23,16 @@ public struct Scenario: Sendable, Equatable {
     public var zipfSkew: Double
     /// Methods with their relative weights.
     public var methods: [(method: String, weight: Double)]
-    /// Distinct request-header sets.
+    /// Distinct request-header sets (generated; see `headerLists`).
     public var headerSets: Int
-    /// Names per generated header set (ignored when the preset fixes the sets).
+
+    /// The number of header sets requests draw from.
+    public var effectiveHeaderSets: Int { headerLists?.count ?? headerSets }
+    /// Names per generated header set.
     public var headerNamesPerSet: Int
+    /// Exact header lists (comma-joined names), one per header set; when set,
+    /// they replace the generated sets (`headerSets`, `headerNamesPerSet`).
+    public var headerLists: [String]?
     /// `browser`: lowercase, sorted, unique. `noisy`: as non-browser clients send them.
     public var headerStyle: HeaderStyle
     /// Share of requests replaced by keys seen once (unique origins, header permutations).
@@ -49,7 +55,8 @@ public struct Scenario: Sendable, Equatable {
         a.name == b.name && a.description == b.description && a.policy == b.policy && a.patterns == b.patterns
             && a.origins == b.origins && a.disallowedShare == b.disallowedShare && a.wildcardShare == b.wildcardShare
             && a.zipfSkew == b.zipfSkew && a.methods.map(\.method) == b.methods.map(\.method) && a.methods.map(\.weight) == b.methods.map(\.weight)
-            && a.headerSets == b.headerSets && a.headerNamesPerSet == b.headerNamesPerSet && a.headerStyle == b.headerStyle
+            && a.headerSets == b.headerSets && a.headerNamesPerSet == b.headerNamesPerSet && a.headerLists == b.headerLists
+            && a.headerStyle == b.headerStyle
             && a.floodShare == b.floodShare && a.churnPeriods == b.churnPeriods && a.maxAge == b.maxAge
             && a.requests == b.requests && a.prewarm == b.prewarm && a.seed == b.seed
     }
@@ -57,7 +64,7 @@ public struct Scenario: Sendable, Equatable {
     public init(name: String, description: String, policy: PolicyConfiguration? = nil, patterns: Int = 0, origins: Int,
                 disallowedShare: Double = 0, wildcardShare: Double = 0, zipfSkew: Double = 0.99,
                 methods: [(method: String, weight: Double)] = [("PUT", 1), ("DELETE", 1), ("PATCH", 1)],
-                headerSets: Int = 8, headerNamesPerSet: Int = 2, headerStyle: HeaderStyle = .browser, floodShare: Double = 0,
+                headerSets: Int = 8, headerNamesPerSet: Int = 2, headerLists: [String]? = nil, headerStyle: HeaderStyle = .browser, floodShare: Double = 0,
                 churnPeriods: Int = 0, maxAge: Int? = 600, requests: Int = 1 << 20, prewarm: Bool = false, seed: UInt64 = 42) {
         self.name = name
         self.description = description
@@ -70,6 +77,7 @@ public struct Scenario: Sendable, Equatable {
         self.methods = methods
         self.headerSets = headerSets
         self.headerNamesPerSet = headerNamesPerSet
+        self.headerLists = headerLists
         self.headerStyle = headerStyle
         self.floodShare = floodShare
         self.churnPeriods = churnPeriods
@@ -91,6 +99,12 @@ public struct Scenario: Sendable, Equatable {
         }
         if headerSets < 0 || headerSets > 4096 { out.append("headerSets must be between 0 and 4096, got \(headerSets)") }
         if headerNamesPerSet < 0 || headerNamesPerSet > 16 { out.append("headerNamesPerSet must be between 0 and 16") }
+        if let headerLists {
+            if headerLists.isEmpty || headerLists.count > 4096 { out.append("headerLists must hold between 1 and 4096 lists, got \(headerLists.count)") }
+            for (i, list) in headerLists.enumerated() where RequestHeaderList.normalized(list) == nil {
+                out.append("headerLists[\(i)]: \"\(list)\" is not a comma-separated list of header names")
+            }
+        }
         if churnPeriods < 0 || churnPeriods > 1_000_000 { out.append("churnPeriods must be between 0 and 1000000") }
         if requests < 1024 || requests > 1 << 26 { out.append("requests must be between 1024 and 67108864, got \(requests)") }
         if patterns < 0 || patterns > 1_000_000 { out.append("patterns must be between 0 and 1000000") }
