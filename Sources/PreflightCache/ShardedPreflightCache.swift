@@ -142,41 +142,52 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
                 }
                 rawAbsent = cached == Shard.absent
             }
-            // The key proper: the raw one when its list is in browser form, else the normalized list.
-            let shape: CacheKey.Shape
-            var rawIsTheKey = false
-            if let raw, requestHeaders == nil || requestHeaders!.isEmpty || CacheKey.isBrowserForm(requestHeaders!) {
-                shape = raw
-                rawIsTheKey = true
-            } else if let normalized = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: true, into: key) {
-                shape = normalized
-            } else {
-                counters.increment(1)
-                return holder.withCurrent { $0.evaluate(origin: origin, method: method, requestHeaders: requestHeaders) }
-            }
-            let hash = hash(key, shape)
-            let shard = shard(for: hash)
-            if rawAbsent && rawIsTheKey {
-                // The lookup without the mutex already found the key certainly absent: a miss, with no second probe.
-                counters.increment(2)
-            } else {
-                shard.pointee.lock()
-                let cached = shard.pointee.lockedLookup(hash: hash, key: key, shape: shape, now: now, generation: generation)
-                shard.pointee.unlock()
-                if cached != Shard.missing { return PreflightReason(code: cached) }
-            }
-            let (reason, generationUsed, ttl) = holder.withCurrent { version in
-                let reason = version.evaluate(origin: origin, method: method, requestHeaders: requestHeaders)
-                return (reason, version.generation, reason == .allowed ? version.allowedTTL : version.deniedTTL)
-            }
-            if ttl > 0 {
-                shard.pointee.lock()
-                shard.pointee.insert(hash: hash, key: key, shape: shape, reason: reason.code,
-                                     expiry: now &+ ttl, generation: generationUsed, now: now, currentGeneration: generation)
-                shard.pointee.unlock()
-            }
-            return reason
+            return decideAfterMiss(origin: origin, method: method, requestHeaders: requestHeaders, key: key, raw: raw,
+                                   rawAbsent: rawAbsent, now: now, generation: generation)
         }
+    }
+
+    /// Everything after the lookup without the mutex: normalizing the header
+    /// list, the locked lookup, evaluating and inserting. Kept out of line so
+    /// the hit path's function stays small (fewer registers spilled, a
+    /// shorter prologue).
+    @inline(never)
+    func decideAfterMiss(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
+                         key: UnsafeMutablePointer<UInt64>, raw: CacheKey.Shape?, rawAbsent: Bool, now: UInt64, generation: UInt32) -> PreflightReason {
+        // The key proper: the raw one when its list is in browser form, else the normalized list.
+        let shape: CacheKey.Shape
+        var rawIsTheKey = false
+        if let raw, requestHeaders == nil || requestHeaders!.isEmpty || CacheKey.isBrowserForm(requestHeaders!) {
+            shape = raw
+            rawIsTheKey = true
+        } else if let normalized = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: true, into: key) {
+            shape = normalized
+        } else {
+            counters.increment(1)
+            return holder.withCurrent { $0.evaluate(origin: origin, method: method, requestHeaders: requestHeaders) }
+        }
+        let hash = hash(key, shape)
+        let shard = shard(for: hash)
+        if rawAbsent && rawIsTheKey {
+            // The lookup without the mutex already found the key certainly absent: a miss, with no second probe.
+            counters.increment(2)
+        } else {
+            shard.pointee.lock()
+            let cached = shard.pointee.lockedLookup(hash: hash, key: key, shape: shape, now: now, generation: generation)
+            shard.pointee.unlock()
+            if cached != Shard.missing { return PreflightReason(code: cached) }
+        }
+        let (reason, generationUsed, ttl) = holder.withCurrent { version in
+            let reason = version.evaluate(origin: origin, method: method, requestHeaders: requestHeaders)
+            return (reason, version.generation, reason == .allowed ? version.allowedTTL : version.deniedTTL)
+        }
+        if ttl > 0 {
+            shard.pointee.lock()
+            shard.pointee.insert(hash: hash, key: key, shape: shape, reason: reason.code,
+                                 expiry: now &+ ttl, generation: generationUsed, now: now, currentGeneration: generation)
+            shard.pointee.unlock()
+        }
+        return reason
     }
 
     public func replacePolicy(_ evaluator: PreflightEvaluator) { holder.replace(with: evaluator) }
