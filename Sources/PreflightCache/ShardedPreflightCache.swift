@@ -168,8 +168,18 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         }
         let hash = hash(key, shape)
         let shard = shard(for: hash)
-        if rawAbsent && rawIsTheKey {
-            // The lookup without the mutex already found the key certainly absent: a miss, with no second probe.
+        var absent = rawAbsent && rawIsTheKey
+        if optimisticReads && !rawIsTheKey {
+            // A normalized list (non-browser clients): its hits take no lock either.
+            let cached = shard.pointee.optimisticLookup(hash: hash, key: key, shape: shape, now: now, generation: generation)
+            if cached < Shard.absent {
+                counters.increment(0)
+                return PreflightReason(code: cached)
+            }
+            absent = cached == Shard.absent
+        }
+        if absent {
+            // The lookup without the mutex found the key certainly absent: a miss, with no second probe.
             counters.increment(2)
         } else {
             shard.pointee.lock()
