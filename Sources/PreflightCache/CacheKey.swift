@@ -27,7 +27,7 @@ enum CacheKey {
 
     /// The lengths of the three parts and the number of words they fill.
     struct Shape: Equatable {
-        /// origin length | method length << 8 | header length << 16 (each < 96).
+        /// origin length | method length << 8 | header length << 16 (each at most 96).
         var lengths: UInt64
         var wordCount: Int
     }
@@ -36,8 +36,9 @@ enum CacheKey {
     static func words(_ byteCount: Int) -> Int { (byteCount + 7) >> 3 }
 
     /// Writes the key's words into `words` (`bufferWords` of them; the first
-    /// `maximumWords` hold the key, zero past its end) and returns its shape, or nil when the request is uncacheable: too long, too
-    /// many names, or a malformed header list (which the engine denies cheaply).
+    /// `maximumWords` hold the key, zero past its end) and returns its shape,
+    /// or nil when the request is uncacheable: too long, too many names, or a
+    /// malformed header list (which the engine denies cheaply).
     ///
     /// With `normalizing` false the header list is copied as it came, unchecked:
     /// a lookup key that can only match a stored (browser-form) key when the

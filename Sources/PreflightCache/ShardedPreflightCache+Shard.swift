@@ -55,9 +55,8 @@ struct Shard {
     let frequency: UnsafeMutablePointer<Atomic<UInt8>>
     static let free: UInt8 = 0xFF
     /// Slots: hash tag (high bits) | entry id + 1 (low `idBits`); 0 is empty.
-    /// Four bytes a slot at a load of at most 3/4, so the index of a
-    /// 100,000-entry cache (about 530 KB) stays in a core's L2 and a hit
-    /// costs one trip to memory, for the record.
+    /// Four bytes a slot at a load of at most 3/4 (about 530 KB for 100,000
+    /// entries); lookups read it only when a key is not in its preferred record.
     let index: UnsafeMutablePointer<Atomic<UInt32>>
     let indexSize: Int
     let idBits: UInt32
@@ -163,7 +162,7 @@ struct Shard {
 
     /// The shape word of a key: its lengths, an in-use bit (a free record's
     /// shape word is 0, so it matches no key) and the low 32 bits of its hash
-    /// (which pick its home slot).
+    /// (its tag, and the S3-FIFO ghost's fingerprint).
     @inline(__always) static func shapeWord(_ shape: CacheKey.Shape, hash: UInt64) -> UInt64 { shape.lengths | 1 << 24 | hash << 32 }
 
     /// The record a key would like to live in, from hash bits 26 to 57 (the

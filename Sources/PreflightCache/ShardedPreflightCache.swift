@@ -13,12 +13,13 @@ import Synchronization
 /// 128-byte record (expiry, generation, reason, the key inline) found through
 /// a compact open-addressing index of 4-byte tagged ids that stays in cache.
 ///
-/// The hit path (build the key's words on the stack, hash them, probe the
-/// index, compare, check generation and expiry, mark) allocates nothing, takes
-/// no reference count, makes one trip to memory (the record), and with SIEVE
-/// and S3-FIFO takes no lock and writes no shared line: it reads under the
-/// shard's seqlock and counts hits in per-thread counters. LRU hits
-/// take the shard mutex, because every LRU hit reorders its list.
+/// The hit path (build the key's words on the stack, hash them, compare the
+/// record the key prefers, else probe the index, check generation and expiry,
+/// mark) allocates nothing, takes no reference count, makes one trip to memory
+/// when the key lives in its preferred record, and with SIEVE and S3-FIFO
+/// takes no lock and writes no shared line: it reads under the shard's seqlock
+/// and counts hits in per-thread counters. LRU hits take the shard mutex,
+/// because every LRU hit reorders its list.
 ///
 /// Capacity is a hard bound: a shard holds at most `capacity / shards` entries
 /// and evicts (LRU, SIEVE or S3-FIFO) before inserting into a full shard.
@@ -114,10 +115,11 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
 
     public var capacity: Int { perShard * shardCount }
 
-    /// Shards in use (the requested count, lowered to fit a small capacity).
+    /// Shards in use: the requested count, lowered to fit a small capacity and
+    /// raised to keep at most 65,536 entries a shard.
     public var shardCountUsed: Int { shardCount }
 
-    /// The shard of a hash, by its top bits (a pointer: a `Shard` is never copied on the hot path).
+    /// The shard of a hash, by its top bits.
     @inline(__always)
     func shard(for hash: UInt64) -> UnsafeMutablePointer<Shard> {
         shardCount == 1 ? shards : shards + Int(truncatingIfNeeded: hash >> shardShift)
