@@ -16,7 +16,6 @@ enum CacheKey {
     /// padded to a multiple of 8) hold a 40-byte origin, a method and four
     /// typical header names, and keep an entry within 128 bytes.
     static let maximumWords = 12
-    static let maximumLength = maximumWords * 8
     /// Words a key buffer must have: parts of up to 48 bytes are written as
     /// 6-word windows, which may reach 5 words past the key's last word, and
     /// the last two words stay zero, for loads that must read nothing.
@@ -26,7 +25,7 @@ enum CacheKey {
     static let maximumHeaderNames = 32
 
     /// The lengths of the three parts and the number of words they fill.
-    struct Shape: Equatable {
+    struct Shape {
         /// origin length | method length << 8 | header length << 16 (each at most 96).
         var lengths: UInt64
         var wordCount: Int
@@ -60,15 +59,13 @@ enum CacheKey {
         var headerLength = 0
         if let headers = requestHeaders, headers.count > 0 {
             let headerWords = Self.words(headers.count)
-            if !normalizing {
-                guard used + headerWords <= maximumWords else { return nil }
+            let fits = used + headerWords <= maximumWords
+            if fits && (!normalizing || isBrowserForm(headers)) {
                 copyPart(headers, to: words + used, zero: zero)
                 headerLength = headers.count
                 used += headerWords
-            } else if used + headerWords <= maximumWords && isBrowserForm(headers) {
-                copyPart(headers, to: words + used, zero: zero)
-                headerLength = headers.count
-                used += headerWords
+            } else if !normalizing {
+                return nil
             } else {
                 // Normalizing may shorten the list (spaces, duplicates): try it even when the raw list is too long.
                 let out = UnsafeMutableRawPointer(words + used)
