@@ -419,7 +419,7 @@ struct Shard {
     /// Removes an entry (inside a write window): out of the index by
     /// backward-shift deletion, out of its queue, onto the free list.
     func remove(_ id: UInt32) {
-        var i = home(tag: UInt32(truncatingIfNeeded: word(id, Self.wShape) >> 32) & ~idMask)
+        var i = home(tag: tag(word(id, Self.wShape) >> 32))
         while index[i].load(ordering: .relaxed) & idMask != id + 1 { i = i + 1 == indexSize ? 0 : i + 1 }
         var j = i
         while true {

@@ -45,6 +45,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     public let configuration: CacheConfiguration
     /// Hits, uncacheable lookups and misses found without the mutex, counted per thread.
     let counters = ThreadCounters()
+    static let hitCounter = 0, uncacheableCounter = 1, missCounter = 2
     let recordSlab: HugePageSlab<UInt64>
     let indexSlab: HugePageSlab<UInt32>
     /// Entries per shard; the effective capacity is `perShard * shardCount`.
@@ -136,17 +137,21 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
             let raw = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: false, into: key)
             var rawAbsent = false
             if optimisticReads, let raw {
-                let hash = hash(key, raw)
-                let cached = shard(for: hash).pointee.optimisticLookup(hash: hash, key: key, shape: raw, now: now, generation: generation)
-                if cached < Shard.absent {
-                    counters.increment(0)
-                    return PreflightReason(code: cached)
-                }
+                let cached = lookupWithoutLock(key: key, shape: raw, hash: hash(key, raw), now: now, generation: generation)
+                if cached < Shard.absent { return PreflightReason(code: cached) }
                 rawAbsent = cached == Shard.absent
             }
             return decideAfterMiss(origin: origin, method: method, requestHeaders: requestHeaders, key: key, raw: raw,
                                    rawAbsent: rawAbsent, now: now, generation: generation)
         }
+    }
+
+    /// `Shard.optimisticLookup` in the key's shard, counting a hit.
+    @inline(__always)
+    func lookupWithoutLock(key: UnsafePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, now: UInt64, generation: UInt32) -> UInt8 {
+        let cached = shard(for: hash).pointee.optimisticLookup(hash: hash, key: key, shape: shape, now: now, generation: generation)
+        if cached < Shard.absent { counters.increment(Self.hitCounter) }
+        return cached
     }
 
     /// Everything after the lookup without the mutex: normalizing the header
@@ -165,7 +170,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         } else if let normalized = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: true, into: key) {
             shape = normalized
         } else {
-            counters.increment(1)
+            counters.increment(Self.uncacheableCounter)
             return holder.withCurrent { $0.evaluate(origin: origin, method: method, requestHeaders: requestHeaders) }
         }
         let hash = hash(key, shape)
@@ -173,16 +178,13 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         var absent = rawAbsent && rawIsTheKey
         if optimisticReads && !rawIsTheKey {
             // A normalized list (non-browser clients): its hits take no lock either.
-            let cached = shard.pointee.optimisticLookup(hash: hash, key: key, shape: shape, now: now, generation: generation)
-            if cached < Shard.absent {
-                counters.increment(0)
-                return PreflightReason(code: cached)
-            }
+            let cached = lookupWithoutLock(key: key, shape: shape, hash: hash, now: now, generation: generation)
+            if cached < Shard.absent { return PreflightReason(code: cached) }
             absent = cached == Shard.absent
         }
         if absent {
             // The lookup without the mutex found the key certainly absent: a miss, with no second probe.
-            counters.increment(2)
+            counters.increment(Self.missCounter)
         } else {
             shard.pointee.lock()
             let cached = shard.pointee.lockedLookup(hash: hash, key: key, shape: shape, now: now, generation: generation)
@@ -217,9 +219,9 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
             s.bytes = shard.retainedBytes
             total = total + s
         }
-        total.hits += counters.sum(0)
-        total.uncacheable += counters.sum(1)
-        total.misses += counters.sum(2)
+        total.hits += counters.sum(Self.hitCounter)
+        total.uncacheable += counters.sum(Self.uncacheableCounter)
+        total.misses += counters.sum(Self.missCounter)
         total.bytes += counters.retainedBytes
         return total
     }
