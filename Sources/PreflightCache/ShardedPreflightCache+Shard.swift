@@ -80,10 +80,12 @@ struct Shard {
         max(8, (max(1, capacity) * 4 + 2) / 3)
     }
 
-    /// `records` (capacity x 16 words) and `index` (`indexSize` words) are
-    /// carved by the cache from slabs it owns, so they can sit on huge pages.
-    init(capacity: Int, eviction: EvictionPolicy, admission: AdmissionPolicy,
-         records: UnsafeMutablePointer<Atomic<UInt64>>, index: UnsafeMutablePointer<Atomic<UInt32>>) {
+    /// `records` (capacity x 16 words), `index` (`indexSize` words),
+    /// `frequency` (capacity bytes) and `version` (a word on a 128-byte block
+    /// of its own) are carved by the cache from slabs it owns: big ones can sit
+    /// on huge pages, and the hit path finds a shard's parts by arithmetic.
+    init(capacity: Int, eviction: EvictionPolicy, admission: AdmissionPolicy, records: UnsafeMutablePointer<Atomic<UInt64>>,
+         index: UnsafeMutablePointer<Atomic<UInt32>>, frequency: UnsafeMutablePointer<Atomic<UInt8>>, version: UnsafeMutablePointer<Atomic<UInt64>>) {
         self.capacity = max(1, capacity)
         self.eviction = eviction
         self.admission = admission
@@ -91,11 +93,10 @@ struct Shard {
         header = UnsafeMutableRawPointer.allocate(byteCount: headerBytes, alignment: 128).bindMemory(to: Header.self, capacity: 1)
         header.initialize(to: Header())
         pthread_mutex_init(&header.pointee.mutex, nil)
-        version = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 128).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
-        version.initialize(to: Atomic(0))
+        self.version = version
         self.records = records
-        frequency = .allocate(capacity: self.capacity)
-        for i in 0..<self.capacity { (frequency + i).initialize(to: Atomic(Self.free)) }
+        self.frequency = frequency
+        for i in 0..<self.capacity { frequency[i].store(Self.free, ordering: .relaxed) }
         self.index = index
         indexSize = Self.indexSize(capacity: self.capacity)
         idBits = UInt32(UInt.bitWidth - UInt(self.capacity).leadingZeroBitCount)
@@ -127,10 +128,6 @@ struct Shard {
         pthread_mutex_destroy(&header.pointee.mutex)
         header.deinitialize(count: 1)
         UnsafeMutableRawPointer(header).deallocate()
-        version.deinitialize(count: 1)
-        UnsafeMutableRawPointer(version).deallocate()
-        frequency.deinitialize(count: capacity)
-        frequency.deallocate()
         doorkeeper.deallocate()
         ghostRing.deallocate()
         ghostCounts.deallocate()
@@ -167,7 +164,9 @@ struct Shard {
 
     /// The record a key would like to live in, from hash bits 26 to 57 (the
     /// home and tag come from the low 32, the shard from the top bits).
-    @inline(__always) func preferred(_ hash: UInt64) -> UInt32 {
+    @inline(__always) func preferred(_ hash: UInt64) -> UInt32 { Self.preferred(hash, capacity: capacity) }
+
+    @inline(__always) static func preferred(_ hash: UInt64, capacity: Int) -> UInt32 {
         UInt32(truncatingIfNeeded: (((hash >> 26) & 0xFFFF_FFFF) &* UInt64(capacity)) >> 32)
     }
 
@@ -216,9 +215,14 @@ struct Shard {
     /// the loads of both of the record's cache lines are in flight at once.
     @inline(__always)
     func keyEqualsBranchless(_ id: UInt32, _ key: UnsafePointer<UInt64>, shapeWord: UInt64) -> Bool {
-        let base = Int(id) * Self.recordWords
-        var difference = records[base + Self.wShape].load(ordering: .relaxed) ^ shapeWord
-        for w in 0..<Self.keyWords { difference |= records[base + Self.wKey + w].load(ordering: .relaxed) ^ key[w] }
+        Self.keyEqualsBranchless(records, id, key, shapeWord: shapeWord)
+    }
+
+    @inline(__always)
+    static func keyEqualsBranchless(_ records: UnsafeMutablePointer<Atomic<UInt64>>, _ id: UInt32, _ key: UnsafePointer<UInt64>, shapeWord: UInt64) -> Bool {
+        let record = records + Int(id) &* recordWords
+        var difference = record[wShape].load(ordering: .relaxed) ^ shapeWord
+        for w in 0..<keyWords { difference |= record[wKey + w].load(ordering: .relaxed) ^ key[w] }
         return difference == 0
     }
 
@@ -252,27 +256,6 @@ struct Shard {
             if i == indexSize { i = 0 }
         }
         return (-1, Self.none)
-    }
-
-    /// A lookup without the mutex: the cached reason; `absent` when the key
-    /// is not in the shard; `missing` when the entry is stale or a writer
-    /// interfered (the caller then takes the mutex).
-    @inline(__always)
-    func optimisticLookup(hash: UInt64, key: UnsafePointer<UInt64>, shape: CacheKey.Shape, now: UInt64, generation: UInt32) -> UInt8 {
-        let before = version[0].load(ordering: .acquiring)
-        if before & 1 != 0 { return Self.missing }
-        let id = find(hash: hash, key: key, shape: shape)
-        if id == Self.none {
-            atomicMemoryFence(ordering: .acquiring)
-            return version[0].load(ordering: .relaxed) == before ? Self.absent : Self.missing
-        }
-        let meta = word(id, Self.wMeta)
-        let expiry = word(id, Self.wExpiry)
-        atomicMemoryFence(ordering: .acquiring)
-        guard version[0].load(ordering: .relaxed) == before,
-              UInt32(truncatingIfNeeded: meta) == generation, now < expiry else { return Self.missing }
-        touch(id)
-        return UInt8(truncatingIfNeeded: meta >> 32)
     }
 
     /// Records a hit for the eviction policy. Writes only when the value changes,

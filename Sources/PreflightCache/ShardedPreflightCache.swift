@@ -40,6 +40,8 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     let systemClock: Bool
     /// Whether hits skip the shard mutex (SIEVE and S3-FIFO; LRU reorders on every hit).
     let optimisticReads: Bool
+    /// The most a hit raises an entry's frequency byte: SIEVE's visited bit, S3-FIFO's 2-bit count.
+    let maximumFrequency: UInt8
     /// Per-cache random secrets for the key hash (one per key word, two for the finish).
     let secrets: UnsafeMutablePointer<UInt64>
     public let configuration: CacheConfiguration
@@ -48,8 +50,22 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     static let hitCounter = 0, uncacheableCounter = 1, missCounter = 2
     let recordSlab: HugePageSlab<UInt64>
     let indexSlab: HugePageSlab<UInt32>
+    let frequencySlab: HugePageSlab<UInt8>
+    /// Each shard's seqlock version, 128 bytes apart.
+    let versionSlab: HugePageSlab<UInt64>
+    static let versionStride = 16
+    // The hit path finds a shard's parts by arithmetic on these (all shards
+    // have the same size), not through its `Shard`: copying that struct out
+    // costs more than the arithmetic, and it cannot be read lazily past the
+    // seqlock's acquiring load.
+    let records: UnsafeMutablePointer<Atomic<UInt64>>
+    let frequencies: UnsafeMutablePointer<Atomic<UInt8>>
+    let versions: UnsafeMutablePointer<Atomic<UInt64>>
+    let recordWordsPerShard: Int
     /// Entries per shard; the effective capacity is `perShard * shardCount`.
     public let perShard: Int
+    /// `perShard`, at least 1: the records each shard has.
+    let recordsPerShard: Int
 
     public init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: some PreflightClock) {
         precondition(configuration.capacity >= 1, "capacity must be at least 1")
@@ -66,20 +82,30 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         self.clock = clock
         systemClock = clock is SystemPreflightClock
         optimisticReads = configuration.eviction != .lru
+        maximumFrequency = configuration.eviction == .sieve ? 1 : 3
         var generator = SystemRandomNumberGenerator()
         secrets = .allocate(capacity: CacheKey.maximumWords + 2)
         for i in 0..<(CacheKey.maximumWords + 2) { (secrets + i).initialize(to: generator.next() | 1) }
         // Records and index slots of all shards in two slabs on huge pages when
         // the system allows (fewer TLB misses on a multi-megabyte working set).
         let perShardEntries = max(1, perShard)
+        recordsPerShard = perShardEntries
+        recordWordsPerShard = perShardEntries * Shard.recordWords
         let indexSize = Shard.indexSize(capacity: perShardEntries)
-        recordSlab = HugePageSlab(count: count * perShardEntries * Shard.recordWords)
+        recordSlab = HugePageSlab(count: count * recordWordsPerShard)
         indexSlab = HugePageSlab(count: count * indexSize)
+        frequencySlab = HugePageSlab(count: count * perShardEntries)
+        versionSlab = HugePageSlab(count: count * Self.versionStride)
+        records = recordSlab.words
+        frequencies = frequencySlab.words
+        versions = versionSlab.words
         shards = .allocate(capacity: count)
         for i in 0..<count {
             (shards + i).initialize(to: Shard(capacity: perShardEntries, eviction: configuration.eviction, admission: configuration.effectiveAdmission,
-                                              records: recordSlab.words + i * perShardEntries * Shard.recordWords,
-                                              index: indexSlab.words + i * indexSize))
+                                              records: recordSlab.words + i * recordWordsPerShard,
+                                              index: indexSlab.words + i * indexSize,
+                                              frequency: frequencySlab.words + i * perShardEntries,
+                                              version: versionSlab.words + i * Self.versionStride))
         }
     }
 
@@ -146,12 +172,48 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         }
     }
 
-    /// `Shard.optimisticLookup` in the key's shard, counting a hit.
+    /// A lookup without the mutex (SIEVE and S3-FIFO shards), read as under a
+    /// seqlock: the shard's version, the key's preferred record (else the
+    /// index), then the version again. Returns the cached reason and counts a
+    /// hit; `Shard.absent` when the key is certainly not in the shard;
+    /// `Shard.missing` when the entry is stale or a writer interfered (the
+    /// caller then takes the mutex).
+    ///
+    /// - Complexity: O(1) expected; one trip to memory when the key lives in its preferred record.
     @inline(__always)
     func lookupWithoutLock(key: UnsafePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, now: UInt64, generation: UInt32) -> UInt8 {
-        let cached = shard(for: hash).pointee.optimisticLookup(hash: hash, key: key, shape: shape, now: now, generation: generation)
-        if cached < Shard.absent { counters.increment(Self.hitCounter) }
-        return cached
+        let s = shardCount == 1 ? 0 : Int(truncatingIfNeeded: hash >> shardShift)
+        let version = versions + s &* Self.versionStride
+        let before = version.pointee.load(ordering: .acquiring)
+        if before & 1 != 0 { return Shard.missing }
+        let shardRecords = records + s &* recordWordsPerShard
+        var id = Shard.preferred(hash, capacity: recordsPerShard)
+        if !Shard.keyEqualsBranchless(shardRecords, id, key, shapeWord: Shard.shapeWord(shape, hash: hash)) {
+            id = probeWithoutLock(shard: s, key: key, shape: shape, hash: hash)
+            if id == Shard.none {
+                atomicMemoryFence(ordering: .acquiring)
+                return version.pointee.load(ordering: .relaxed) == before ? Shard.absent : Shard.missing
+            }
+        }
+        let record = shardRecords + Int(id) &* Shard.recordWords
+        let meta = record[Shard.wMeta].load(ordering: .relaxed)
+        let expiry = record[Shard.wExpiry].load(ordering: .relaxed)
+        atomicMemoryFence(ordering: .acquiring)
+        guard version.pointee.load(ordering: .relaxed) == before,
+              UInt32(truncatingIfNeeded: meta) == generation, now < expiry else { return Shard.missing }
+        // Record the hit for the eviction policy, writing only when the value
+        // changes so a hot entry's line stays shared between cores.
+        let frequency = frequencies + s &* recordsPerShard + Int(id)
+        let f = frequency.pointee.load(ordering: .relaxed)
+        if f < maximumFrequency { frequency.pointee.store(f &+ 1, ordering: .relaxed) }
+        counters.increment(Self.hitCounter)
+        return UInt8(truncatingIfNeeded: meta >> 32)
+    }
+
+    /// The key's entry through its shard's index, when its preferred record holds another key.
+    @inline(never)
+    func probeWithoutLock(shard s: Int, key: UnsafePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64) -> UInt32 {
+        shards[s].probe(hash: hash, key: key, shape: shape).entry
     }
 
     /// Everything after the lookup without the mutex: normalizing the header
