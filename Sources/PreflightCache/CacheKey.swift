@@ -24,6 +24,24 @@ enum CacheKey {
     /// The most header names normalized; more make the request uncacheable.
     static let maximumHeaderNames = 32
 
+    /// Stack space for a key (`bufferWords` words), without the out-of-line
+    /// closure and stack checks that `withUnsafeTemporaryAllocation` costs on
+    /// every lookup.
+    struct Buffer {
+        var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                    UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+            = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    }
+
+    /// Calls `body` with a zeroed key buffer of `bufferWords` words on the stack.
+    @inline(__always)
+    static func withBuffer<R>(_ body: (UnsafeMutablePointer<UInt64>) -> R) -> R {
+        var buffer = Buffer()
+        return withUnsafeMutableBytes(of: &buffer) { raw in
+            body(raw.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt64.self))
+        }
+    }
+
     /// The lengths of the three parts and the number of words they fill.
     struct Shape {
         /// origin length | method length << 8 | header length << 16 (each at most 96).

@@ -153,8 +153,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     }
 
     public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?) -> PreflightReason {
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: CacheKey.bufferWords) { buffer -> PreflightReason in
-            let key = buffer.baseAddress!
+        CacheKey.withBuffer { key -> PreflightReason in
             let now = systemClock ? SystemPreflightClock().nanoseconds() : clock.nanoseconds()
             let generation = holder.generation.load(ordering: .acquiring)
             // Hits first look the request up by its header bytes as they came. Every
