@@ -199,6 +199,27 @@ enum CacheKey {
 
     static let highBits: UInt64 = 0x8080_8080_8080_8080
 
+    /// Whether the first or last eight bytes of a header list hold a byte
+    /// that no list in browser form has there: one with bit 5 clear (uppercase
+    /// letters, controls such as tab; also `^` and `_`, which are allowed, so
+    /// such lists merely take the slower path) or a space. A cheap screen
+    /// (two loads, a dozen operations), not a check: false means nothing.
+    /// Lists shorter than eight bytes are not screened.
+    @inline(__always)
+    static func isPlainlyNotBrowserForm(_ value: UnsafeRawBufferPointer) -> Bool {
+        let n = value.count
+        guard n >= 8 else { return false }
+        let p = value.baseAddress.unsafelyUnwrapped
+        @inline(__always) func suspicious(_ w: UInt64) -> UInt64 {
+            let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+            let bit5Clear = (~w << 2) & highBits
+            let x = w ^ 0x2020_2020_2020_2020
+            let space = ~(((x & low7) &+ low7) | x) & highBits
+            return bit5Clear | space
+        }
+        return suspicious(p.loadUnaligned(as: UInt64.self)) | suspicious(p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) != 0
+    }
+
     /// Per byte (high bit of each byte): whether it is in `a-z`, `0-9`, `-` or
     /// `,`, and whether it is `,`. Assumes nothing about the input bytes.
     @inline(__always)
@@ -255,7 +276,8 @@ enum CacheKey {
                 continue
             }
             let b = value[i]
-            if RequestHeaderList.lowercasedTokenByte(b) != b { return false }
+            // Non-token bytes map to 0, so a NUL byte would pass `!= b` alone.
+            if b == 0 || RequestHeaderList.lowercasedTokenByte(b) != b { return false }
         }
         return true
     }

@@ -159,7 +159,12 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
             // Hits first look the request up by its header bytes as they came. Every
             // stored key is in browser form, so a match means the request's list is
             // in browser form too: the hit path never checks or normalizes the list.
-            let raw = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: false, into: key)
+            // Lists that plainly are not (uppercase or spaces at either end, as
+            // non-browser clients send them) skip that lookup, which cannot hit
+            // and would cost a trip to memory, and go straight to normalizing.
+            let plainlyNotBrowserForm = requestHeaders.map(CacheKey.isPlainlyNotBrowserForm) ?? false
+            let raw = plainlyNotBrowserForm ? nil
+                : CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: false, into: key)
             var rawAbsent = false
             if optimisticReads, let raw {
                 let cached = lookupWithoutLock(key: key, shape: raw, hash: hash(key, raw), now: now, generation: generation)

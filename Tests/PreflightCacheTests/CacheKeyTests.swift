@@ -55,9 +55,40 @@ import Testing
                 let fast = CacheKey.isBrowserForm(raw)
                 #expect(fast == CacheKey.isBrowserFormBytewise(raw), "\(bytes)")
                 if fast { browserForm += 1 }
+                // The screen that skips the raw lookup never turns away a browser-form
+                // list (but for `^` and `_`, which it may, at no cost to correctness).
+                if fast && !bytes.contains(UInt8(ascii: "_")) && !bytes.contains(UInt8(ascii: "^")) {
+                    #expect(!CacheKey.isPlainlyNotBrowserForm(raw), "\(bytes)")
+                }
             }
         }
         #expect(browserForm > 1000, "the test should exercise accepted lists too")
+    }
+
+    /// A NUL byte is no token character: such a list is not in browser form
+    /// (the byte-wise check once let it through, as the token table maps non-token bytes to 0).
+    @Test func nulBytesAreNotBrowserForm() {
+        for bytes: [UInt8] in [[0x61, 0x00, 0x62], [0x00], Array("content-type,x-\u{0}d".utf8), Array("a,b\u{0}".utf8)] {
+            bytes.withUnsafeBytes { raw in
+                #expect(!CacheKey.isBrowserForm(raw), "\(bytes)")
+                #expect(!CacheKey.isBrowserFormBytewise(raw), "\(bytes)")
+            }
+        }
+    }
+
+    /// Lists as non-browser clients send them are screened out of the raw
+    /// lookup when their first or last eight bytes show case or spaces.
+    @Test func plainlyNonBrowserListsAreScreened() {
+        for list in ["Content-Type, X-Request-ID", "content-type,X-Request-Id", "x-request-id, Content-Type",
+                     "content-type,x-request-id  ", "CONTENT-TYPE", " x-trace-id,content-type", "\tx-trace-id"] {
+            var text = list
+            text.withUTF8 { #expect(CacheKey.isPlainlyNotBrowserForm(UnsafeRawBufferPointer($0)), "\(list)") }
+        }
+        // Only the ends are screened: case or spaces in the middle pass it (and the raw lookup then misses).
+        for list in ["content-type,x-request-id", "accept-version,content-type", "x-csrf-token", "short", "x-request-id , content-type"] {
+            var text = list
+            text.withUTF8 { #expect(!CacheKey.isPlainlyNotBrowserForm(UnsafeRawBufferPointer($0)), "\(list)") }
+        }
     }
 
     /// Keys of the `hot` shape spread evenly over shards and index slots, so
