@@ -86,8 +86,9 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         var generator = SystemRandomNumberGenerator()
         secrets = .allocate(capacity: CacheKey.maximumWords + 2)
         for i in 0..<(CacheKey.maximumWords + 2) { (secrets + i).initialize(to: generator.next() | 1) }
-        // Records and index slots of all shards in two slabs on huge pages when
-        // the system allows (fewer TLB misses on a multi-megabyte working set).
+        // Records, index slots, frequency bytes and versions of all shards in
+        // four slabs, the big ones on huge pages when the system allows (fewer
+        // TLB misses on a multi-megabyte working set).
         let perShardEntries = max(1, perShard)
         recordsPerShard = perShardEntries
         recordWordsPerShard = perShardEntries * Shard.recordWords
