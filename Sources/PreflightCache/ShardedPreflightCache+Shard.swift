@@ -262,12 +262,20 @@ struct Shard {
     /// so a hot entry's line stays shared between cores.
     @inline(__always)
     func touch(_ id: UInt32) {
-        let f = frequency[Int(id)].load(ordering: .relaxed)
         switch eviction {
         case .lru: moveToHead(id)
-        case .sieve: if f == 0 { frequency[Int(id)].store(1, ordering: .relaxed) }
-        case .s3fifo: if f < 3 { frequency[Int(id)].store(f + 1, ordering: .relaxed) }
+        case .sieve: Self.bump(frequency + Int(id), limit: 1)
+        case .s3fifo: Self.bump(frequency + Int(id), limit: 3)
         }
+    }
+
+    /// Raises a frequency byte by one up to `limit` (SIEVE's visited bit, 1;
+    /// S3-FIFO's 2-bit count, 3), storing only when it changes. A free
+    /// record's byte (`free`) is above every limit, so it is never touched.
+    @inline(__always)
+    static func bump(_ frequency: UnsafeMutablePointer<Atomic<UInt8>>, limit: UInt8) {
+        let f = frequency.pointee.load(ordering: .relaxed)
+        if f < limit { frequency.pointee.store(f &+ 1, ordering: .relaxed) }
     }
 
     /// A lookup with the mutex held: counts a hit or a miss, drops a stale entry.

@@ -208,9 +208,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
               UInt32(truncatingIfNeeded: meta) == generation, now < expiry else { return Shard.missing }
         // Record the hit for the eviction policy, writing only when the value
         // changes so a hot entry's line stays shared between cores.
-        let frequency = frequencies + s &* recordsPerShard + Int(id)
-        let f = frequency.pointee.load(ordering: .relaxed)
-        if f < maximumFrequency { frequency.pointee.store(f &+ 1, ordering: .relaxed) }
+        Shard.bump(frequencies + s &* recordsPerShard + Int(id), limit: maximumFrequency)
         counters.increment(Self.hitCounter)
         return UInt8(truncatingIfNeeded: meta >> 32)
     }
