@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependency direction (each module only sees those left of it):
-//   JSONValue, OriginMatching -> CORSPolicy -> PreflightCache, PreflightWorkload -> PreflightLoad -> preflight-bench (CLI)
+//   InternalByteUtilities -> OriginMatching
+//   JSONValue, OriginMatching, InternalByteUtilities -> CORSPolicy -> PreflightCache, PreflightWorkload -> PreflightLoad -> preflight-bench (CLI)
 //   AllocationCounter (C, malloc interposer) -> preflight-bench only
 // The library targets depend on nothing beyond the toolchain; only the CLI
 // pulls in swift-argument-parser. Benchmarks live in Benchmarks/Package.swift
@@ -29,8 +30,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "JSONValue", swiftSettings: strictness),
-        .target(name: "OriginMatching", swiftSettings: strictness),
-        .target(name: "CORSPolicy", dependencies: ["OriginMatching", "JSONValue"], swiftSettings: strictness),
+        // Word-at-a-time byte helpers shared by the matchers and the policy engine (package access only).
+        .target(name: "InternalByteUtilities", swiftSettings: strictness),
+        .target(name: "OriginMatching", dependencies: ["InternalByteUtilities"], swiftSettings: strictness),
+        .target(name: "CORSPolicy", dependencies: ["OriginMatching", "JSONValue", "InternalByteUtilities"], swiftSettings: strictness),
         .target(name: "PreflightCache", dependencies: ["CORSPolicy", "OriginMatching"], swiftSettings: strictness),
         .target(name: "PreflightWorkload", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue"], swiftSettings: strictness),
         .target(name: "PreflightLoad", dependencies: [

@@ -61,7 +61,7 @@ public struct RequestHeaderSet: Sendable, Hashable {
 
     public init() {}
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func insert(_ index: Int) {
         let bit = UInt64(1) << UInt64(index & 63)
         switch index >> 6 {

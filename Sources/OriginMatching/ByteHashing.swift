@@ -31,17 +31,21 @@ enum ByteHash {
 
     /// Hashes `count` bytes at `p`.
     ///
+    /// From eight bytes on, the last word is the buffer's last eight bytes,
+    /// overlapping the word before it: every byte is covered with no partial
+    /// load and no branch on the length's remainder.
+    ///
     /// - Complexity: O(count), one multiply per eight bytes.
-    @inlinable
+    @inlinable @inline(__always)
     static func hash(_ p: UnsafeRawPointer, _ count: Int, seed: UInt64 = 0) -> UInt64 {
         var h = seed ^ 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: count)
+        guard count >= 8 else { return fold(h ^ loadPartial(p, count), 0xE703_7ED1_A0B4_28DB) }
         var offset = 0
-        while offset + 8 <= count {
+        while offset &+ 8 < count {
             h = fold(h ^ p.loadUnaligned(fromByteOffset: offset, as: UInt64.self), 0xA076_1D64_78BD_642F)
-            offset += 8
+            offset &+= 8
         }
-        let tail = loadPartial(p + offset, count - offset)
-        return fold(h ^ tail, 0xE703_7ED1_A0B4_28DB)
+        return fold(h ^ p.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self), 0xE703_7ED1_A0B4_28DB)
     }
 
     @inlinable
@@ -56,17 +60,21 @@ enum ByteHash {
 }
 
 extension UnsafeRawBufferPointer {
-    /// Whether `count` bytes from `start` equal the bytes at `other`, compared a word at a time.
+    /// Whether `count` bytes from `start` equal the bytes at `other`, compared
+    /// a word at a time; from eight bytes on, the last word compared is the
+    /// last eight bytes (overlapping), so no partial loads.
     @inlinable @inline(__always)
     public func bytesEqual(from start: Int, count: Int, to other: UnsafeRawPointer) -> Bool {
-        guard count > 0 else { return true }
-        var i = 0
         let base = baseAddress.unsafelyUnwrapped + start
-        while i + 8 <= count {
-            if base.loadUnaligned(fromByteOffset: i, as: UInt64.self) != other.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
-            i += 8
+        guard count >= 8 else {
+            return count <= 0 || ByteHash.loadPartial(base, count) == ByteHash.loadPartial(other, count)
         }
-        return ByteHash.loadPartial(base + i, count - i) == ByteHash.loadPartial(other + i, count - i)
+        var i = 0
+        while i &+ 8 < count {
+            if base.loadUnaligned(fromByteOffset: i, as: UInt64.self) != other.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i &+= 8
+        }
+        return base.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self) == other.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
     }
 }
 

@@ -15,6 +15,14 @@ public struct RequestOrigin {
 
     @inlinable public var hostLength: Int { hostEnd - hostStart }
 
+    init(bytes: UnsafeRawBufferPointer, schemeLength: Int, hostStart: Int, hostEnd: Int, port: UInt16) {
+        self.bytes = bytes
+        self.schemeLength = schemeLength
+        self.hostStart = hostStart
+        self.hostEnd = hostEnd
+        self.port = port
+    }
+
     /// The outcome of parsing an `Origin` header value.
     public enum ParseResult {
         case origin(RequestOrigin)
@@ -30,7 +38,13 @@ public struct RequestOrigin {
     /// - Complexity: O(n), at most ~330 bytes examined (longer input is refused
     ///   at once); allocates nothing.
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> ParseResult {
-        if bytes.count == 4, bytes.elementsEqual("null".utf8) { return .opaque }
+        if let common = parseCommonForm(bytes) { return .origin(common) }
+        return parseAnyForm(bytes)
+    }
+
+    /// The byte-wise parser: every form, every rule.
+    static func parseAnyForm(_ bytes: UnsafeRawBufferPointer) -> ParseResult {
+        if bytes.count == 4, bytes.loadUnaligned(as: UInt32.self) == 0x6C6C_756E { return .opaque }  // "null"
         switch OriginSyntax.parse(bytes, allowWildcards: false) {
         case let .success(c):
             let port: UInt16

@@ -234,11 +234,26 @@ public struct TrieOriginMatcher: OriginMatcher {
     // MARK: Matching
 
     public func matches(_ origin: RequestOrigin) -> Bool {
-        guard let base = origin.bytes.baseAddress else { return false }
-        if origins.count > 0, origins.find(hash: ByteHash.hash(base, origin.bytes.count), key: base, length: origin.bytes.count) != nil {
-            return true
-        }
-        guard hosts.count + suffixes.count > 0 else { return false }
+        matchesExactPattern(origin.bytes) || matchesPatternRules(origin)
+    }
+
+    /// Whether `bytes` are, byte for byte, one of the exact patterns (those
+    /// without `*.` or `:*`). Such bytes are a valid serialized origin: a
+    /// pattern passed the same syntax check, and the length bound here is the
+    /// request parser's. So an engine may decide an origin found here without
+    /// parsing it, and parse only the rest.
+    ///
+    /// - Complexity: one hash of the bytes and one expected probe.
+    @inline(__always)
+    package func matchesExactPattern(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard origins.count > 0, let base = bytes.baseAddress, bytes.count <= OriginSyntax.maximumOriginLength else { return false }
+        return origins.find(hash: ByteHash.hash(base, bytes.count), key: base, length: bytes.count) != nil
+    }
+
+    /// Whether a wildcard (`*.`) or any-port (`:*`) pattern allows `origin`:
+    /// `matches` without the exact-pattern probe.
+    package func matchesPatternRules(_ origin: RequestOrigin) -> Bool {
+        guard let base = origin.bytes.baseAddress, hosts.count + suffixes.count > 0 else { return false }
         let requested = Self.requestScheme(base, origin.schemeLength)
         var schemeID: UInt32 = .max
         for i in 0..<schemeCount where rules.schemes[i] == requested {

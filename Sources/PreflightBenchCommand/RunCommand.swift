@@ -64,6 +64,11 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Timed repetitions per point.")
     var repetitions: Int = 3
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Fixed-work mode: each worker makes exactly N timed decisions per repetition instead of running for --duration; warm-up and the harness loop become fixed counts too, so two runs with the same N execute the same instructions (for callgrind; see Benchmarks/instructions-per-decision.sh).",
+        valueName: "N"))
+    var decisions: Int?
+
     @Option(name: .long, help: ArgumentHelp("Comma-separated allocators: system, jemalloc.", valueName: "names"))
     var allocator: String = "system"
 
@@ -96,8 +101,12 @@ struct RunCommand: ParsableCommand {
         let allocators = try parseList(allocator, option: "allocator") { ["system", "jemalloc"].contains($0) ? $0 : nil }
         guard duration > 0, duration <= 3600 else { throw ValidationError("--duration must be above 0 and at most 3600 seconds") }
         guard (1...100).contains(repetitions) else { throw ValidationError("--repetitions must be between 1 and 100") }
+        if let decisions {
+            guard (1...1_000_000_000).contains(decisions) else { throw ValidationError("--decisions must be between 1 and 1000000000") }
+        }
         options.duration = duration
         options.repetitions = repetitions
+        options.fixedDecisions = decisions
         var scenarios: [Scenario] = []
         for name in try parseList(scenario, option: "scenario", { $0 }) {
             if let preset = Scenario.preset(named: name) { scenarios.append(preset); continue }
@@ -217,6 +226,7 @@ struct RunCommand: ParsableCommand {
                 ("scenario", .string(scenario)), ("workers", .string(workers)), ("cache", .string(cache)), ("matcher", .string(matcher)),
                 ("capacity", .string(capacity)), ("eviction", .string(eviction)), ("shards", .string(shards)),
                 ("duration", .double(duration)), ("repetitions", .int(repetitions)), ("allocator", .string(allocator)),
+                ("decisions", decisions.map { .int($0) } ?? .null),
                 ("latencySampleEvery", .int(parsed.options.latencySampleEvery)), ("warmup", .double(parsed.options.warmup)),
             ])),
             ("scenarios", .array(parsed.scenarios.map(\.jsonValue))),

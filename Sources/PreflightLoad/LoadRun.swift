@@ -26,6 +26,15 @@ public struct LoadOptions: Sendable {
     /// One decision in this many is timed on its own for the latency histogram.
     public var latencySampleEvery: Int = 64
     public var allocator: String = "system"
+    /// Fixed-work mode: when set, each worker makes exactly this many timed
+    /// decisions per repetition instead of running for `duration`, and the
+    /// warm-up and harness loops are fixed counts too, so two runs with the
+    /// same value execute the same instructions (for callgrind differences).
+    public var fixedDecisions: Int?
+    /// Untimed decisions per worker before each repetition in fixed-work mode.
+    public static let fixedWarmupDecisions = 4096
+    /// Decisions of the no-op harness loop in fixed-work mode.
+    public static let fixedHarnessDecisions = 65_536
 
     public init() {}
 }
@@ -101,7 +110,8 @@ public struct LoadRunner: Sendable {
     /// the request, on one worker. Subtract it mentally from ns per decision.
     public func harnessOverhead(stream: RequestStream) -> Double {
         let decider = NoopDecider()
-        let r = runOnce(decider: decider, stream: stream, workers: 1, duration: 0.3, warmup: 0.05, stop: { false })
+        let r = runOnce(decider: decider, stream: stream, workers: 1, duration: 0.3, warmup: 0.05,
+                        fixed: options.fixedDecisions.map { _ in (LoadOptions.fixedHarnessDecisions, LoadOptions.fixedWarmupDecisions) }, stop: { false })
         return r.seconds * 1e9 / Double(max(r.decisions, 1))
     }
 
@@ -128,7 +138,8 @@ public struct LoadRunner: Sendable {
                     let before = decider.statistics()
                     var stopped = false
                     for _ in 0..<options.repetitions {
-                        let r = runOnce(decider: decider, stream: stream, workers: workers, duration: options.duration, warmup: options.warmup, stop: stop)
+                        let r = runOnce(decider: decider, stream: stream, workers: workers, duration: options.duration, warmup: options.warmup,
+                                        fixed: options.fixedDecisions.map { ($0, LoadOptions.fixedWarmupDecisions) }, stop: stop)
                         if r.decisions == 0 { stopped = true; break }
                         rates.append(Double(r.decisions) / r.seconds)
                         decisions += r.decisions
@@ -174,20 +185,22 @@ public struct LoadRunner: Sendable {
     /// type, so the engine is called directly (as a server calls the cache it
     /// holds) rather than through the protocol's witness table.
     func runOnce(decider: any PreflightDecider, stream: RequestStream, workers: Int, duration: Double, warmup: Double,
-                 stop: @escaping @Sendable () -> Bool) -> RunResult {
+                 fixed: (decisions: Int, warmup: Int)?, stop: @escaping @Sendable () -> Bool) -> RunResult {
         switch decider {
-        case let d as ShardedPreflightCache: runOnce(d, stream: stream, workers: workers, duration: duration, warmup: warmup, stop: stop)
-        case let d as UncachedPreflightDecider: runOnce(d, stream: stream, workers: workers, duration: duration, warmup: warmup, stop: stop)
-        case let d as LockedPreflightCache: runOnce(d, stream: stream, workers: workers, duration: duration, warmup: warmup, stop: stop)
-        case let d as NoopDecider: runOnce(d, stream: stream, workers: workers, duration: duration, warmup: warmup, stop: stop)
-        default: runOnce(decider, stream: stream, workers: workers, duration: duration, warmup: warmup, stop: stop)
+        case let d as ShardedPreflightCache: runOnce(d, stream: stream, workers: workers, duration: duration, warmup: warmup, fixed: fixed, stop: stop)
+        case let d as UncachedPreflightDecider: runOnce(d, stream: stream, workers: workers, duration: duration, warmup: warmup, fixed: fixed, stop: stop)
+        case let d as LockedPreflightCache: runOnce(d, stream: stream, workers: workers, duration: duration, warmup: warmup, fixed: fixed, stop: stop)
+        case let d as NoopDecider: runOnce(d, stream: stream, workers: workers, duration: duration, warmup: warmup, fixed: fixed, stop: stop)
+        default: runOnce(decider, stream: stream, workers: workers, duration: duration, warmup: warmup, fixed: fixed, stop: stop)
         }
     }
 
     /// One timed run: every worker walks the stream from its own offset for
     /// `warmup` seconds untimed, then counts decisions until the deadline.
+    /// With `fixed`, the warm-up and the timed part are counts of decisions
+    /// instead: exactly `fixed.decisions` timed (the last batch is short).
     func runOnce<Decider: PreflightDecider>(_ decider: Decider, stream: RequestStream, workers: Int, duration: Double, warmup: Double,
-                                            stop: @escaping @Sendable () -> Bool) -> RunResult {
+                                            fixed: (decisions: Int, warmup: Int)?, stop: @escaping @Sendable () -> Bool) -> RunResult {
         let results = UnsafeMutableBufferPointer<RunResult?>.allocate(capacity: workers)
         results.initialize(repeating: nil)
         defer { results.deallocate() }
@@ -201,8 +214,10 @@ public struct LoadRunner: Sendable {
             var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
             var i = worker * (stream.count / workers)
             let mask = stream.mask
-            // Warm-up.
-            while Self.now() < timedFrom {
+            // Warm-up: for a time, or a fixed number of batches.
+            var warmupBatches = fixed.map { ($0.warmup + 255) / 256 } ?? Int.max
+            while fixed != nil ? warmupBatches > 0 : Self.now() < timedFrom {
+                warmupBatches -= 1
                 for _ in 0..<256 {
                     stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2) }
                     i = (i &+ 1) & mask
@@ -215,8 +230,10 @@ public struct LoadRunner: Sendable {
             var countdown = sampleEvery
             var stopped = false
             var end = begin
+            let target = fixed?.decisions ?? Int.max
             repeat {
-                for _ in 0..<256 {
+                let batch = min(256, target - done)
+                for _ in 0..<batch {
                     countdown -= 1
                     if countdown == 0 {
                         countdown = sampleEvery
@@ -228,10 +245,10 @@ public struct LoadRunner: Sendable {
                     }
                     i = (i &+ 1) & mask
                 }
-                done += 256
+                done += batch
                 end = Self.now()
                 if stop() { stopped = true; break }
-            } while end < deadline
+            } while fixed != nil ? done < target : end < deadline
             let allocated = probe.read() &- allocationsBefore
             slots.value[worker] = RunResult(decisions: done, seconds: Double(end - begin) / 1e9, allocations: allocated, histogram: histogram, stopped: stopped)
         }

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Exact instructions per decision, harness included, from callgrind.
+#
+# `run --decisions N` makes a fixed amount of work per worker, so the
+# difference of two runs (2N and N decisions) divided by N is what one more
+# decision costs: the engine plus the load loop, nothing else. floor.c is
+# measured the same way: the same program with one and with two timed passes,
+# the difference divided by its decisions per pass.
+#
+# Usage: Benchmarks/instructions-per-decision.sh [path/to/floor.c]
+#   Default floor: ../shared/tools/floor.c beside the repository.
+#   N (decisions) defaults to 100000; override with DECISIONS=...
+#   BIN=path measures that binary instead of building the release product.
+#   Output: one line per measurement, then ratios to floor.c.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+floor_source=${1:-../shared/tools/floor.c}
+n=${DECISIONS:-100000}
+command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
+if [ -n "${BIN:-}" ]; then
+    bin=$BIN
+else
+    swift build -c release --product preflight-bench >/dev/null
+    bin=$(swift build -c release --show-bin-path)/preflight-bench
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Total instructions of one command under callgrind. Swift seeds its String
+# hashing at random per process, which moves the request stream's generation
+# by millions of instructions between runs; deterministic hashing keeps the
+# two runs' fixed work equal.
+instructions() {
+    SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$@" >/dev/null 2>"$tmp/cg.err" \
+        || { cat "$tmp/cg.err" >&2; exit 1; }
+    awk '/^summary:/ { print $2 }' "$tmp/cg.out"
+}
+
+per_decision() { # scenario cache -> instructions per decision
+    local args=(run --scenario "$1" --cache "$2" --workers 1 --repetitions 1 --format json)
+    local one two
+    one=$(instructions "$bin" "${args[@]}" --decisions "$n")
+    two=$(instructions "$bin" "${args[@]}" --decisions $((2 * n)))
+    echo $(( (two - one) / n ))
+}
+
+floor=""
+if [ -f "$floor_source" ]; then
+    # The same program with one and with two timed passes (it does five).
+    sed 's/rep < 5/rep < PASSES/' "$floor_source" > "$tmp/floor.c"
+    grep -q 'rep < PASSES' "$tmp/floor.c" || { echo "$floor_source: cannot find its pass loop (rep < 5)" >&2; exit 1; }
+    passes_n=$(grep -o 'int N = 1 << [0-9]*' "$tmp/floor.c" | awk '{ print 2 ^ $6 }')
+    # -O3 without -march=native: valgrind cannot execute AVX-512 instructions.
+    for p in 1 2; do gcc -O3 -DPASSES=$p "$tmp/floor.c" -o "$tmp/floor$p" -lm; done
+    one=$(instructions "$tmp/floor1"); two=$(instructions "$tmp/floor2")
+    floor=$(( (two - one) / passes_n ))
+    echo "floor.c: $floor instructions per decision"
+else
+    echo "no floor program at $floor_source: ratios omitted" >&2
+fi
+
+for scenario in hot realistic; do
+    for cache in none sharded; do
+        ipd=$(per_decision "$scenario" "$cache")
+        if [ -n "$floor" ]; then
+            ratio=$(awk -v a="$ipd" -v b="$floor" 'BEGIN { printf "%.2f", a / b }')
+            echo "$scenario $cache: $ipd instructions per decision = ${ratio}x floor.c"
+        else
+            echo "$scenario $cache: $ipd instructions per decision"
+        fi
+    done
+done

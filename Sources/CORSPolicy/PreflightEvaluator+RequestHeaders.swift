@@ -1,0 +1,98 @@
+import InternalByteUtilities
+
+extension PreflightEvaluator {
+    /// nil when every requested name is allowed (recorded in `requested`),
+    /// else why not: the first element, in order, that is malformed or not
+    /// allowed decides, as `RequestHeaderList.forEachName` reads them.
+    ///
+    /// The browser form (names the policy lists, as browsers send them:
+    /// lowercase, split by single commas, at most 16 bytes each) is read two
+    /// words per name. The first name that is not found sends the whole value
+    /// to `checkRequestHeadersByteWise`, which applies every rule, so a value
+    /// is decided alike whichever path it takes.
+    @inline(__always)
+    func checkRequestHeaders(_ value: UnsafeRawBufferPointer, into requested: inout RequestHeaderSet) -> PreflightReason? {
+        let n = value.count
+        guard n <= RequestHeaderList.maximumLength else { return .malformedRequestHeaders }
+        guard let base = value.baseAddress, n > 0 else { return nil }
+        var start = 0
+        while true {
+            var first = Word.load(base, at: start, count: n)
+            var second: UInt64 = 0
+            var stop = Word.bytes(equalTo: UInt8(ascii: ","), in: first) | Word.marker(at: n - start)
+            let length: Int
+            if stop != 0 {
+                length = stop.trailingZeroBitCount >> 3
+                first &= Word.lowBytes(length)
+            } else {
+                second = Word.load(base, at: start + 8, count: n)
+                stop = Word.bytes(equalTo: UInt8(ascii: ","), in: second) | Word.marker(at: n - start - 8)
+                guard stop != 0 else { return checkRequestHeadersByteWise(value, into: &requested) }
+                length = 8 + stop.trailingZeroBitCount >> 3
+                second &= Word.lowBytes(length - 8)
+            }
+            guard let index = headerNames.index(first: first, second: second, length: length, name: base + start, lowercase: false) else {
+                // A lowercase token the table lacks is denied here, unless `*`
+                // might allow it; anything else (case, whitespace, empty
+                // elements, bad bytes) is for the byte-wise reading.
+                if !allowsAnyRequestHeader && length > 0 && Self.isLowercaseToken(base + start, length) { return .headerNotAllowed }
+                return checkRequestHeadersByteWise(value, into: &requested)
+            }
+            requested.insert(index)
+            start += length + 1
+            if start > n { return nil }
+        }
+    }
+
+    /// Whether `length` bytes at `name` are HTTP token bytes, none uppercase:
+    /// the name is its own lowercase form.
+    @inline(__always)
+    static func isLowercaseToken(_ name: UnsafeRawPointer, _ length: Int) -> Bool {
+        for i in 0..<length {
+            let b = name.load(fromByteOffset: i, as: UInt8.self)
+            if RequestHeaderList.lowercasedTokenByte(b) != b || b == 0 { return false }
+        }
+        return true
+    }
+
+    /// Every form: optional whitespace, any case, empty elements (bounded),
+    /// `*` (never covering `authorization`), validation of each name as an
+    /// HTTP token. The grammar of `RequestHeaderList.forEachName`, inline.
+    ///
+    /// - Complexity: O(n), n at most `RequestHeaderList.maximumLength`.
+    func checkRequestHeadersByteWise(_ value: UnsafeRawBufferPointer, into requested: inout RequestHeaderSet) -> PreflightReason? {
+        requested = RequestHeaderSet()
+        let n = value.count
+        guard let base = value.baseAddress else { return nil }
+        @inline(__always) func byte(_ i: Int) -> UInt8 { base.load(fromByteOffset: i, as: UInt8.self) }
+        var empties = 0
+        var i = 0
+        while i <= n {
+            while i < n && (byte(i) == 0x20 || byte(i) == 0x09) { i += 1 }
+            let start = i
+            while i < n && byte(i) != UInt8(ascii: ",") { i += 1 }
+            var end = i
+            while end > start && (byte(end - 1) == 0x20 || byte(end - 1) == 0x09) { end -= 1 }
+            i += 1
+            if start == end {
+                empties += 1
+                if empties > RequestHeaderList.maximumEmptyElements { return .malformedRequestHeaders }
+                continue
+            }
+            for j in start..<end where RequestHeaderList.lowercasedTokenByte(byte(j)) == 0 { return .malformedRequestHeaders }
+            let length = end - start
+            let name = base + start
+            let first = HeaderNameTable.word(name, at: 0, length: length, lowercase: true)
+            let second = HeaderNameTable.word(name, at: 8, length: length, lowercase: true)
+            if let index = headerNames.index(first: first, second: second, length: length, name: name, lowercase: true) {
+                requested.insert(index)
+                continue
+            }
+            // `*` never covers authorization (Fetch, CORS-preflight fetch step 7).
+            let isAuthorization = length == 13 && first == HeaderNameTable.authorizationFirst && second == HeaderNameTable.authorizationSecond
+            if allowsAnyRequestHeader && !isAuthorization { continue }
+            return .headerNotAllowed
+        }
+        return nil
+    }
+}

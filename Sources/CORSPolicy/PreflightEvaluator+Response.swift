@@ -1,0 +1,30 @@
+extension PreflightEvaluator {
+    /// The `Vary` value: the response depends on the request's origin (unless `*`
+    /// answers every origin), method and header list, all of which it echoes.
+    static let varyAll = "origin, access-control-request-method, access-control-request-headers"
+    static let varyWithoutOrigin = "access-control-request-method, access-control-request-headers"
+
+    /// The response for `request` given its decision: what a browser needs to
+    /// accept exactly what the policy allows, with and without credentials.
+    ///
+    /// The method and header names are echoed (the request's names normalized
+    /// to the browser form) rather than answered with `*`, because with
+    /// credentials browsers read `*` as a literal name, and `*` never covers
+    /// `authorization`. Allocates: for presentation and cache fills.
+    public func response(to request: PreflightRequest, decision: PreflightDecision) -> PreflightResponse {
+        let anyOrigin = allowsAnyOrigin
+        guard decision.isAllowed else {
+            return PreflightResponse(status: 403, headers: [("vary", Self.varyAll)])
+        }
+        var headers: [(name: String, value: String)] = []
+        headers.append(("access-control-allow-origin", anyOrigin && !policy.credentials ? "*" : request.origin))
+        if policy.credentials { headers.append(("access-control-allow-credentials", "true")) }
+        headers.append(("access-control-allow-methods", request.method))
+        if let value = request.requestHeaders, let normalized = RequestHeaderList.normalized(value), !normalized.isEmpty {
+            headers.append(("access-control-allow-headers", normalized))
+        }
+        if let maxAge = policy.maxAge { headers.append(("access-control-max-age", String(maxAge))) }
+        headers.append(("vary", anyOrigin && !policy.credentials ? Self.varyWithoutOrigin : Self.varyAll))
+        return PreflightResponse(status: policy.preflightStatus, headers: headers)
+    }
+}
