@@ -52,7 +52,7 @@ let package = Package(
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strictness),
         .testTarget(name: "OriginMatchingTests", dependencies: ["OriginMatching", "PreflightWorkload"], swiftSettings: strictness),
-        .testTarget(name: "CORSPolicyTests", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue", "PreflightWorkload"], swiftSettings: strictness),
+        .testTarget(name: "CORSPolicyTests", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue", "PreflightWorkload", "InternalByteUtilities"], swiftSettings: strictness),
         .testTarget(name: "PreflightCacheTests", dependencies: ["PreflightCache", "CORSPolicy", "OriginMatching", "PreflightWorkload"], swiftSettings: strictness),
         .testTarget(name: "PreflightLoadTests", dependencies: ["PreflightLoad", "PreflightWorkload", "CORSPolicy", "OriginMatching"], swiftSettings: strictness),
     ],

@@ -78,7 +78,7 @@ final class HeaderNameTable: @unchecked Sendable {
         var offset = 16
         while offset < length {
             h = fold(h ^ word(name, at: offset, length: length, lowercase: lowercase), 0xE703_7ED1_A0B4_28DB)
-            offset += 8
+            offset &+= 8
         }
         return h
     }
@@ -102,14 +102,15 @@ final class HeaderNameTable: @unchecked Sendable {
         guard length <= longest else { return nil }
         let h = Self.hash(first, second, length: length, rest: name, lowercase: lowercase)
         var i = Int(truncatingIfNeeded: h) & mask
+        let slots = UnsafePointer(self.slots.baseAddress.unsafelyUnwrapped)
         while true {
-            let slot = slots[i]
-            if slot.length == 0 { return nil }
-            if Int(slot.length) == length && slot.first == first && slot.second == second
-                && (length <= 16 || restEqual(slot, name, length: length, lowercase: lowercase)) {
-                return Int(slot.index)
+            let slot = slots + i
+            if slot.pointee.length == 0 { return nil }
+            if slot.pointee.first == first && slot.pointee.second == second && Int(slot.pointee.length) == length
+                && (length <= 16 || restEqual(slot.pointee, name, length: length, lowercase: lowercase)) {
+                return Int(slot.pointee.index)
             }
-            i = (i + 1) & mask
+            i = (i &+ 1) & mask
         }
     }
 

@@ -15,21 +15,23 @@ extension PreflightEvaluator {
         let n = value.count
         guard n <= RequestHeaderList.maximumLength else { return .malformedRequestHeaders }
         guard let base = value.baseAddress, n > 0 else { return nil }
+        // Offsets stay below 8192 + 16 (checked above), so wrapping arithmetic
+        // never wraps and spares the overflow checks.
         var start = 0
         while true {
             var first = Word.load(base, at: start, count: n)
             var second: UInt64 = 0
-            var stop = Word.bytes(equalTo: UInt8(ascii: ","), in: first) | Word.marker(at: n - start)
+            var stop = Word.bytes(equalTo: UInt8(ascii: ","), in: first) | Word.marker(at: n &- start)
             let length: Int
             if stop != 0 {
-                length = stop.trailingZeroBitCount >> 3
+                length = stop.trailingZeroBitCount &>> 3
                 first &= Word.lowBytes(length)
             } else {
-                second = Word.load(base, at: start + 8, count: n)
-                stop = Word.bytes(equalTo: UInt8(ascii: ","), in: second) | Word.marker(at: n - start - 8)
+                second = Word.load(base, at: start &+ 8, count: n)
+                stop = Word.bytes(equalTo: UInt8(ascii: ","), in: second) | Word.marker(at: n &- start &- 8)
                 guard stop != 0 else { return checkRequestHeadersByteWise(value, into: &requested) }
-                length = 8 + stop.trailingZeroBitCount >> 3
-                second &= Word.lowBytes(length - 8)
+                length = 8 &+ stop.trailingZeroBitCount &>> 3
+                second &= Word.lowBytes(length &- 8)
             }
             guard let index = headerNames.index(first: first, second: second, length: length, name: base + start, lowercase: false) else {
                 // A lowercase token the table lacks is denied here, unless `*`
@@ -39,7 +41,7 @@ extension PreflightEvaluator {
                 return checkRequestHeadersByteWise(value, into: &requested)
             }
             requested.insert(index)
-            start += length + 1
+            start &+= length &+ 1
             if start > n { return nil }
         }
     }
