@@ -100,7 +100,7 @@ final class ByteKeyTable: @unchecked Sendable {
             if stored == short {
                 let slot = UnsafeRawPointer(slots + i)
                 let header = slot.load(as: (UInt32, UInt32).self)
-                if header.0 == tag && Int(header.1) == length + 1 {
+                if header.0 == tag && Int(header.1) == length &+ 1 {
                     let inline = min(length, Self.inlineKeyBytes)
                     if request.bytesEqual(from: 0, count: inline, to: slot + 16)
                         && (length <= Self.inlineKeyBytes
@@ -110,7 +110,7 @@ final class ByteKeyTable: @unchecked Sendable {
                     }
                 }
             }
-            i = (i + 1) & mask
+            i = (i &+ 1) & mask
         }
     }
 

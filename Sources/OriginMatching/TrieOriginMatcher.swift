@@ -196,7 +196,7 @@ public struct TrieOriginMatcher: OriginMatcher {
     /// The top `count` (0...8) bytes of `word`, as the low bytes of the result.
     @inline(__always)
     static func topBytes(_ word: UInt64, _ count: Int) -> UInt64 {
-        count == 0 ? 0 : word >> UInt64(64 - 8 * count)
+        count == 0 ? 0 : word &>> UInt64(64 &- 8 &* count)
     }
 
     // MARK: Rules
@@ -272,6 +272,8 @@ public struct TrieOriginMatcher: OriginMatcher {
     /// Walks the host's chunks from the right, probing wildcard nodes at each
     /// label boundary and the any-port host node at the start.
     @inline(__always)
+    /// Offsets are below the origin's length (at most ~330), so the
+    /// arithmetic here wraps without checks.
     func matchesTrie(_ base: UnsafeRawPointer, start: Int, end: Int, scheme: UInt32, port: UInt16) -> Bool {
         var h = Self.seed
         var e = end
@@ -281,39 +283,39 @@ public struct TrieOriginMatcher: OriginMatcher {
             // tiny origins need the byte-wise read.
             let word: UInt64
             if e >= 8 {
-                word = base.loadUnaligned(fromByteOffset: e - 8, as: UInt64.self)
+                word = base.loadUnaligned(fromByteOffset: e &- 8, as: UInt64.self)
             } else {
                 var w: UInt64 = 0
                 for i in 0..<e { w |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << UInt64(8 * (8 - e + i)) }
                 word = w
             }
             var dotMask = Self.dots(word)
-            let hostStartsHere = start > e - 8
+            let hostStartsHere = start > e &- 8
             if hostStartsHere {
-                let below = start - (e - 8)
-                dotMask = below >= 8 ? 0 : dotMask & (~0 << UInt64(8 * below))
+                let below = start &- (e &- 8)
+                dotMask = below >= 8 ? 0 : dotMask & (~0 &<< UInt64(8 &* below))
             }
             // Each dot, right to left, ends a proper suffix: `*.` patterns rooted there cover the host.
             while dotMask != 0 {
-                let bit = 63 - dotMask.leadingZeroBitCount
-                dotMask ^= 1 << UInt64(bit)
-                depth += 1
-                guard depth < 64 ? (wildcardDepths >> UInt64(depth)) & 1 != 0 : deepWildcards else { continue }
-                let suffixStart = e - 8 + (bit >> 3) + 1
-                let hash = Self.finish(h, partial: Self.topBytes(word, e - suffixStart), length: end - suffixStart)
-                if let rule = suffixes.find(hash: hash, key: base + suffixStart, length: end - suffixStart),
+                let bit = 63 &- dotMask.leadingZeroBitCount
+                dotMask ^= 1 &<< UInt64(bit)
+                depth &+= 1
+                guard depth < 64 ? (wildcardDepths &>> UInt64(depth)) & 1 != 0 : deepWildcards else { continue }
+                let suffixStart = e &- 7 &+ (bit &>> 3)
+                let hash = Self.finish(h, partial: Self.topBytes(word, e &- suffixStart), length: end &- suffixStart)
+                if let rule = suffixes.find(hash: hash, key: base + suffixStart, length: end &- suffixStart),
                    admits(rule, scheme: scheme, port: port) {
                     return true
                 }
             }
             if hostStartsHere {
                 guard hosts.count > 0 else { return false }
-                let hash = Self.finish(h, partial: Self.topBytes(word, e - start), length: end - start)
-                guard let rule = hosts.find(hash: hash, key: base + start, length: end - start) else { return false }
+                let hash = Self.finish(h, partial: Self.topBytes(word, e &- start), length: end &- start)
+                guard let rule = hosts.find(hash: hash, key: base + start, length: end &- start) else { return false }
                 return admits(rule, scheme: scheme, port: port)
             }
             h = Self.chunk(h, word)
-            e -= 8
+            e &-= 8
         }
     }
 
