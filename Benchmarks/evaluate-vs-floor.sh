@@ -7,6 +7,8 @@
 # ratio: times move 2x between days on these machines, ratios much less.
 #
 # Usage: Benchmarks/evaluate-vs-floor.sh [path/to/floor.c]
+#   ROUNDS=n repeats floor, benchmarks, floor n times (default 1): on a
+#   shared machine read the spread of the ratios, not one of them.
 set -euo pipefail
 cd "$(dirname "$0")"
 floor_source=${1:-../../shared/tools/floor.c}
@@ -14,7 +16,9 @@ floor_source=${1:-../../shared/tools/floor.c}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 gcc -O3 -march=native "$floor_source" -o "$tmp/floor" -lm
+for round in $(seq "${ROUNDS:-1}"); do
 before=$("$tmp/floor" 2>/dev/null)
+rm -f "$tmp"/*.json
 swift package benchmark --filter 'evaluate\..*' --format jmh --path "$tmp" --no-progress >/dev/null 2>&1
 after=$("$tmp/floor" 2>/dev/null)
 python3 - "$tmp" "$before" "$after" <<'PY'
@@ -32,3 +36,4 @@ for path in sorted(glob.glob(tmp + "/*.json")):
         ns = wall["scorePercentiles"]["50.0"] * units[wall["scoreUnit"]]
         print(f"{name}: {ns:.2f} ns/decision (median wall clock) = {ns / floor:.2f}x floor.c")
 PY
+done

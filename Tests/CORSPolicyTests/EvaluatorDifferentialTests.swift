@@ -10,11 +10,15 @@ import Testing
 /// wildcard and any-port origins, `*` origins, methods and headers, names
 /// longer than 16 bytes), with every matcher.
 @Suite struct EvaluatorDifferentialTests {
+    /// A 195-byte wildcard suffix: with a short label in front, hosts cross the 253-byte limit.
+    static let longSuffix = [String](repeating: String(repeating: "s", count: 60), count: 3).joined(separator: ".") + ".suffix.dev"
+
     static let policies: [CORSPolicy] = [
         try! CORSPolicy(validating: PolicyConfiguration(
             origins: ["https://app.example.com", "https://*.example.com", "http://localhost:*", "https://a_b.example.org",
                       "http://127.0.0.1:3000", "https://[::1]:8443", "https://*.t9.example.net:*", "https://x.co:8080",
-                      "https://" + String(repeating: "l", count: 63) + ".example.io", "wss://socket.example.com"],
+                      "https://" + String(repeating: "l", count: 63) + ".example.io", "wss://socket.example.com",
+                      "http://[::1]:*", "http://127.0.0.2:*", "https://*.a-b.example.org:*", "https://*." + Self.longSuffix],
             methods: ["PUT", "DELETE", "PATCH", "M-SEARCH", "VERYLONGMETHOD", "purge"],
             requestHeaders: ["content-type", "x-request-id", "authorization", "x-requested-with", "x-amz-content-sha256",
                              "accept-version", "x.dotted_name", "if-unmodified-since"],
@@ -38,6 +42,16 @@ import Testing
         "https://" + String(repeating: "l", count: 63) + ".example.io", "https://" + String(repeating: "l", count: 64) + ".example.io",
         "https://" + String(repeating: "a.", count: 30) + "example.com", "https://a-.example.com", "https://-a.example.com",
         "https://a:b@example.com", "https://example.com?x", "https://example.com#y", "https://*.example.com", "https://example.com:*",
+        "https://" + String(repeating: "v", count: 50) + "." + Self.longSuffix, "https://" + String(repeating: "v", count: 60) + "." + Self.longSuffix,
+        "https://a..t9.example.net", "https://_x.example.com", "https://x_.api.example.com", "https://-.example.com",
+        "https://" + String(repeating: "p", count: 63) + ".example.com", "https://" + String(repeating: "p", count: 64) + ".example.com",
+        "https://" + String(repeating: "abcdefgh.", count: 27) + "example.com", "https://" + String(repeating: "abcdefgh.", count: 28) + "example.com",
+        "http://[::1]:9000", "http://[::1]", "http://[::1]:80", "http://[::1]:08", "http://127.0.0.2:1", "http://127.0.0.2", "http://127.0.0.02:1",
+        "https://x.a-b.example.org:1", "https://a-b.example.org:1", "https://X.a-b.example.org", "https://x.a-b.example.org:",
+        "https://x.a-b.example.org:00", "https://x.a-b.example.org:99999", "https://x.a-b.example.org::1", "https://x:1.a-b.example.org",
+        "https://api.example.com:443", "https://api.example.com:8443", "http://api.example.com", "https://api.example.com/x:1",
+        "https://a b.example.com", "https://a\u{0}.example.com", "https://\u{e9}.example.com", "https://a.example.com.",
+        "https://1.example.com", "https://a.1.example.com", "http://localhost:3000", "http://LOCALHOST:3000", "http://localhost.:3000",
         String(repeating: "h", count: 4096), "https://" + String(repeating: "a", count: 1 << 20),
     ]
     static let methodSamples: [String] = [
