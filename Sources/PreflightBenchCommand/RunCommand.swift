@@ -183,6 +183,7 @@ struct RunCommand: ParsableCommand {
         case .table:
             print(report.table.text)
             print("")
+            for line in report.breakEvenLines { print(line) }
             for (scenario, nanos) in overhead { print("harness overhead (\(scenario), no-op engine, 1 worker): \(formatNumber(nanos)) ns/decision") }
             print("latency samples include one clock read of \(formatNumber(LoadRunner.clockReadNanos())) ns")
             if let floorNanos {

@@ -33,6 +33,13 @@ public final class LockedPreflightCache: PreflightDecider, @unchecked Sendable {
     }
 
     public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?) -> PreflightReason {
+        var hit = false
+        return decide(origin: origin, method: method, requestHeaders: requestHeaders, hit: &hit)
+    }
+
+    /// `decide`, setting `hit` when the cache answered.
+    public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
+                       hit: inout Bool) -> PreflightReason {
         // The same key as `sharded` (so both cache exactly the same requests): the shape word, then the key words.
         let key: String? = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: CacheKey.bufferWords + 1) { buffer in
             let words = buffer.baseAddress!
@@ -59,7 +66,10 @@ public final class LockedPreflightCache: PreflightDecider, @unchecked Sendable {
             counters.misses += 1
             return nil
         }
-        if let cached { return cached }
+        if let cached {
+            hit = true
+            return cached
+        }
         let (reason, generationUsed, ttl) = holder.withCurrent { version in
             let reason = version.evaluate(origin: origin, method: method, requestHeaders: requestHeaders)
             return (reason, version.generation, reason == .allowed ? version.allowedTTL : version.deniedTTL)

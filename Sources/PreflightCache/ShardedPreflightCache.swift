@@ -154,6 +154,15 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     }
 
     public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?) -> PreflightReason {
+        var hit = false
+        return decide(origin: origin, method: method, requestHeaders: requestHeaders, hit: &hit)
+    }
+
+    /// `decide`, setting `hit` when the cache answered: one implementation
+    /// for both, inlined into `decide`, where the unused flag costs nothing.
+    @inline(__always)
+    public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
+                       hit: inout Bool) -> PreflightReason {
         CacheKey.withBuffer { key -> PreflightReason in
             let now = systemClock ? SystemPreflightClock().nanoseconds() : clock.nanoseconds()
             let generation = holder.generation.load(ordering: .acquiring)
@@ -169,11 +178,14 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
             var rawAbsent = false
             if optimisticReads, let raw {
                 let cached = lookupWithoutLock(key: key, shape: raw, hash: hash(key, raw), now: now, generation: generation)
-                if cached < Shard.absent { return PreflightReason(code: cached) }
+                if cached < Shard.absent {
+                    hit = true
+                    return PreflightReason(code: cached)
+                }
                 rawAbsent = cached == Shard.absent
             }
             return decideAfterMiss(origin: origin, method: method, requestHeaders: requestHeaders, key: key, raw: raw,
-                                   rawAbsent: rawAbsent, now: now, generation: generation)
+                                   rawAbsent: rawAbsent, now: now, generation: generation, hit: &hit)
         }
     }
 
@@ -225,7 +237,8 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     /// shorter prologue).
     @inline(never)
     func decideAfterMiss(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
-                         key: UnsafeMutablePointer<UInt64>, raw: CacheKey.Shape?, rawAbsent: Bool, now: UInt64, generation: UInt32) -> PreflightReason {
+                         key: UnsafeMutablePointer<UInt64>, raw: CacheKey.Shape?, rawAbsent: Bool, now: UInt64, generation: UInt32,
+                         hit: inout Bool) -> PreflightReason {
         // The key proper: the raw one when its list is in browser form, else the normalized list.
         let shape: CacheKey.Shape
         var rawIsTheKey = false
@@ -244,7 +257,10 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         if optimisticReads && !rawIsTheKey {
             // A normalized list (non-browser clients): its hits take no lock either.
             let cached = lookupWithoutLock(key: key, shape: shape, hash: hash, now: now, generation: generation)
-            if cached < Shard.absent { return PreflightReason(code: cached) }
+            if cached < Shard.absent {
+                hit = true
+                return PreflightReason(code: cached)
+            }
             absent = cached == Shard.absent
         }
         if absent {
@@ -254,7 +270,10 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
             shard.pointee.lock()
             let cached = shard.pointee.lockedLookup(hash: hash, key: key, shape: shape, now: now, generation: generation)
             shard.pointee.unlock()
-            if cached != Shard.missing { return PreflightReason(code: cached) }
+            if cached != Shard.missing {
+                hit = true
+                return PreflightReason(code: cached)
+            }
         }
         let (reason, generationUsed, ttl) = holder.withCurrent { version in
             let reason = version.evaluate(origin: origin, method: method, requestHeaders: requestHeaders)

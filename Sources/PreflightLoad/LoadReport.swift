@@ -20,6 +20,7 @@ public struct LoadReport: Sendable {
             ("environment", .object(environment.map { ($0.key, $0.value) })),
             ("harnessOverheadNanos", .object(harnessOverhead.map { ($0.scenario, JSONValue.double($0.nanos, fractionDigits: 2)) })),
             ("points", .array(points.map(\.jsonValue))),
+            ("breakEven", .array(breakEvens().map(\.jsonValue))),
         ])
     }
 
@@ -71,6 +72,8 @@ extension LoadPoint {
             ("nsPerDecision", .double(nsPerDecision, fractionDigits: 2)),
             ("hitRate", optional(hitRate, 4)),
             ("p50Nanos", .int(p50Nanos)), ("p99Nanos", .int(p99Nanos)), ("p999Nanos", .int(p999Nanos)),
+            ("hitP50Nanos", optional(hitLatency.map { Int($0.p50Nanos) })), ("hitP99Nanos", optional(hitLatency.map { Int($0.p99Nanos) })),
+            ("missP50Nanos", optional(missLatency.map { Int($0.p50Nanos) })), ("missP99Nanos", optional(missLatency.map { Int($0.p99Nanos) })),
             ("allocationsPerDecision", optional(allocationsPerDecision, 4)),
             ("entries", optional(entries)), ("bytesPerEntry", optional(bytesPerEntry, 1)), ("heapBytes", optional(heapBytes)),
             ("evictions", optional(evictions)), ("expirations", optional(expirations)),
@@ -92,9 +95,17 @@ extension LoadPoint {
                   allocator: json["allocator"]?.stringValue ?? "system", decisions: decisions, seconds: seconds,
                   decisionsPerSecond: Spread(median: dps, min: dpsMin, max: dpsMax), hitRate: json["hitRate"]?.doubleValue,
                   p50Nanos: UInt64(p50), p99Nanos: UInt64(p99), p999Nanos: UInt64(p999),
+                  hitLatency: Self.latency(json, "hitP50Nanos", "hitP99Nanos"), missLatency: Self.latency(json, "missP50Nanos", "missP99Nanos"),
                   allocationsPerDecision: json["allocationsPerDecision"]?.doubleValue, entries: json["entries"]?.intValue,
                   bytesPerEntry: json["bytesPerEntry"]?.doubleValue, heapBytes: json["heapBytes"]?.intValue, evictions: json["evictions"]?.intValue,
                   expirations: json["expirations"]?.intValue, stopped: json["stopped"]?.boolValue ?? false)
+    }
+}
+
+extension LoadPoint {
+    static func latency(_ json: JSONValue, _ p50: String, _ p99: String) -> LatencyPercentiles? {
+        guard let a = json[p50]?.intValue, let b = json[p99]?.intValue, a >= 0, b >= 0 else { return nil }
+        return LatencyPercentiles(p50Nanos: UInt64(a), p99Nanos: UInt64(b))
     }
 }
 
@@ -193,6 +204,7 @@ extension LoadReport {
                               p.evictions.map(String.init) ?? "-", p.expirations.map(String.init) ?? "-",
                               p.allocationsPerDecision.map(formatNumber) ?? "n/a"]
                          }, rightAligned: Set(2...8)).markdown + "\n\n"
+        out += breakEvenMarkdown()
         out += "## Latency (sampled: one decision in 64 timed alone, clock read included)\n\n"
         out += TextTable(header: ["scenario", "configuration", "workers", "p50 ns", "p99 ns", "p99.9 ns"],
                          rows: points.map { [$0.scenario, $0.configurationLabel, String($0.workers), String($0.p50Nanos), String($0.p99Nanos), String($0.p999Nanos)] },

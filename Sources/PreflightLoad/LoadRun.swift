@@ -60,6 +60,10 @@ public struct LoadPoint: Sendable {
     public var p50Nanos: UInt64
     public var p99Nanos: UInt64
     public var p999Nanos: UInt64
+    /// Latency of the sampled decisions the cache answered (hits) and of the
+    /// rest (misses, which evaluate); nil for `none` and when none was sampled.
+    public var hitLatency: LatencyPercentiles?
+    public var missLatency: LatencyPercentiles?
     public var allocationsPerDecision: Double?
     public var entries: Int?
     /// Heap bytes per entry: the heap's growth from building and filling the
@@ -71,6 +75,22 @@ public struct LoadPoint: Sendable {
     public var evictions: Int?
     public var expirations: Int?
     public var stopped: Bool
+}
+
+/// The median and 99th percentile of a set of latency samples, in nanoseconds.
+public struct LatencyPercentiles: Sendable, Equatable {
+    public var p50Nanos: UInt64
+    public var p99Nanos: UInt64
+
+    public init(p50Nanos: UInt64, p99Nanos: UInt64) {
+        self.p50Nanos = p50Nanos
+        self.p99Nanos = p99Nanos
+    }
+
+    init?(_ histogram: Histogram<UInt64>) {
+        guard histogram.totalCount > 0 else { return nil }
+        self.init(p50Nanos: histogram.valueAtPercentile(50), p99Nanos: histogram.valueAtPercentile(99))
+    }
 }
 
 /// Facts about the run that make its numbers comparable.
@@ -122,7 +142,7 @@ public struct LoadRunner: Sendable {
                 for workers in options.workers {
                     if stop() { return }
                     // Allocated before the heap is read, so the heap growth measured is the cache's.
-                    var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+                    var histogram = makeLatencyHistogram(), hitHistogram = makeLatencyHistogram(), missHistogram = makeLatencyHistogram()
                     let heapBefore = allocations.heapBytes()
                     let evaluator = PreflightEvaluator(policy: stream.policy, matcher: matcher)
                     let configuration = CacheConfiguration(capacity: capacity ?? 1, shards: shards ?? 1, eviction: eviction ?? .s3fifo)
@@ -146,6 +166,8 @@ public struct LoadRunner: Sendable {
                         seconds += r.seconds
                         allocated += r.allocations
                         histogram.add(r.histogram)
+                        hitHistogram.add(r.hitHistogram)
+                        missHistogram.add(r.missHistogram)
                         if r.stopped { stopped = true; break }
                     }
                     guard !rates.isEmpty else { return }
@@ -161,6 +183,8 @@ public struct LoadRunner: Sendable {
                         allocator: options.allocator, decisions: decisions, seconds: seconds, decisionsPerSecond: Spread(rates),
                         hitRate: cache == .none || lookups == 0 ? nil : Double(after.hits - before.hits) / Double(lookups),
                         p50Nanos: histogram.valueAtPercentile(50), p99Nanos: histogram.valueAtPercentile(99), p999Nanos: histogram.valueAtPercentile(99.9),
+                        hitLatency: cache == .none ? nil : LatencyPercentiles(hitHistogram),
+                        missLatency: cache == .none ? nil : LatencyPercentiles(missHistogram),
                         allocationsPerDecision: allocations.isActive ? Double(allocated) / Double(decisions) : nil,
                         entries: cache == .none ? nil : after.entries,
                         bytesPerEntry: bytesPerEntry, heapBytes: cache == .none ? nil : heap,
@@ -178,6 +202,8 @@ public struct LoadRunner: Sendable {
         var seconds: Double
         var allocations: UInt64
         var histogram: Histogram<UInt64>
+        var hitHistogram: Histogram<UInt64>
+        var missHistogram: Histogram<UInt64>
         var stopped: Bool
     }
 
@@ -211,7 +237,7 @@ public struct LoadRunner: Sendable {
         let probe = allocations
         let slots = UnsafeSendable(results)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+            var histogram = makeLatencyHistogram(), hitHistogram = makeLatencyHistogram(), missHistogram = makeLatencyHistogram()
             var i = worker * (stream.count / workers)
             let mask = stream.mask
             // Warm-up: for a time, or a fixed number of batches.
@@ -237,9 +263,12 @@ public struct LoadRunner: Sendable {
                     countdown -= 1
                     if countdown == 0 {
                         countdown = sampleEvery
+                        var hit = false
                         let t0 = Self.now()
-                        stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2) }
-                        histogram.record(Self.now() &- t0)
+                        stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2, hit: &hit) }
+                        let elapsed = Self.now() &- t0
+                        histogram.record(elapsed)
+                        if hit { hitHistogram.record(elapsed) } else { missHistogram.record(elapsed) }
                     } else {
                         stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2) }
                     }
@@ -250,15 +279,18 @@ public struct LoadRunner: Sendable {
                 if stop() { stopped = true; break }
             } while fixed != nil ? done < target : end < deadline
             let allocated = probe.read() &- allocationsBefore
-            slots.value[worker] = RunResult(decisions: done, seconds: Double(end - begin) / 1e9, allocations: allocated, histogram: histogram, stopped: stopped)
+            slots.value[worker] = RunResult(decisions: done, seconds: Double(end - begin) / 1e9, allocations: allocated, histogram: histogram,
+                                            hitHistogram: hitHistogram, missHistogram: missHistogram, stopped: stopped)
         }
-        var total = RunResult(decisions: 0, seconds: 0, allocations: 0,
-                              histogram: Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three), stopped: false)
+        var total = RunResult(decisions: 0, seconds: 0, allocations: 0, histogram: makeLatencyHistogram(),
+                              hitHistogram: makeLatencyHistogram(), missHistogram: makeLatencyHistogram(), stopped: false)
         for r in results.compactMap({ $0 }) {
             total.decisions += r.decisions
             total.seconds = max(total.seconds, r.seconds)
             total.allocations += r.allocations
             total.histogram.add(r.histogram)
+            total.hitHistogram.add(r.hitHistogram)
+            total.missHistogram.add(r.missHistogram)
             total.stopped = total.stopped || r.stopped
         }
         return total
@@ -281,6 +313,11 @@ public struct LoadRunner: Sendable {
         blackHole(sink)
         return Double(now() - t0) / Double(n)
     }
+}
+
+/// Latency samples from 1 ns to 60 s at three significant digits.
+func makeLatencyHistogram() -> Histogram<UInt64> {
+    Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
 }
 
 /// A buffer each worker writes only its own element of, read after the workers join.

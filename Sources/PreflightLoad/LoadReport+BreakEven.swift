@@ -1,0 +1,112 @@
+public import JSONValue
+public import PreflightCache
+
+/// When a cache pays, from one run's measured costs: the hit rate above which
+/// answering from the cache beats evaluating every request.
+///
+/// With median sampled latencies H (hit), M (miss: lookup, evaluation and
+/// insert) and E (evaluation alone, the `none` point of the same scenario,
+/// matcher, workers and allocator), a cache at hit rate h costs
+/// h·H + (1 − h)·M per decision, which is below E when h > (M − E) / (M − H).
+/// Every sample includes one clock read; it cancels in both differences.
+public struct CacheBreakEven: Sendable {
+    public var point: LoadPoint
+    public var hitNanos: UInt64
+    /// nil when no miss was sampled (an all-hit load): the break-even is then
+    /// unknown, and the verdict compares a hit with an evaluation.
+    public var missNanos: UInt64?
+    public var evaluationNanos: UInt64
+    /// The break-even hit rate in 0...1; nil when no hit rate pays (hits cost
+    /// as much as evaluating) or when no miss was sampled.
+    public var hitRate: Double?
+    /// The throughput of the point over that of evaluating every request, measured.
+    public var measuredSpeedup: Double
+
+    /// Whether the scenario's measured hit rate clears the break-even.
+    public var pays: Bool {
+        guard missNanos != nil else { return hitNanos < evaluationNanos }
+        guard let hitRate, let measured = point.hitRate else { return false }
+        return measured > hitRate
+    }
+
+    init?(point: LoadPoint, evaluation: LoadPoint) {
+        guard let hit = point.hitLatency?.p50Nanos else { return nil }
+        self.point = point
+        hitNanos = hit
+        missNanos = point.missLatency?.p50Nanos
+        evaluationNanos = evaluation.p50Nanos
+        let h = Double(hit), e = Double(evaluation.p50Nanos)
+        if let miss = missNanos.map(Double.init), h < e {
+            hitRate = miss <= e ? 0 : min(1, (miss - e) / (miss - h))
+        } else {
+            hitRate = nil
+        }
+        measuredSpeedup = point.decisionsPerSecond.median / evaluation.decisionsPerSecond.median
+    }
+
+    public var jsonValue: JSONValue {
+        .object([
+            ("scenario", .string(point.scenario)), ("configuration", .string(point.configurationLabel)), ("workers", .int(point.workers)),
+            ("allocator", .string(point.allocator)),
+            ("hitP50Nanos", .int(Int(hitNanos))), ("missP50Nanos", missNanos.map { .int(Int($0)) } ?? .null),
+            ("evaluationP50Nanos", .int(Int(evaluationNanos))),
+            ("breakEvenHitRate", hitRate.map { .double($0, fractionDigits: 4) } ?? .null),
+            ("hitRate", point.hitRate.map { .double($0, fractionDigits: 4) } ?? .null),
+            ("pays", .bool(pays)), ("measuredSpeedup", .double(measuredSpeedup, fractionDigits: 3)),
+        ])
+    }
+
+    /// One line a person reads: the costs, the break-even and the verdict.
+    public var sentence: String {
+        let costs = "hit \(hitNanos) ns, miss \(missNanos.map { "\($0) ns" } ?? "not sampled"), evaluation \(evaluationNanos) ns (p50)"
+        let threshold: String
+        if missNanos == nil {
+            threshold = "break-even unknown without misses"
+        } else {
+            threshold = hitRate.map { "pays above \(formatNumber($0 * 100)) % hits" } ?? "never pays (a hit costs as much as evaluating)"
+        }
+        let measured = point.hitRate.map { "measured \(formatNumber($0 * 100)) %" } ?? "no hit rate measured"
+        let verdict = pays ? "pays" : "does not pay"
+        return "\(point.scenario) \(point.configurationLabel) \(point.workers)w: \(costs); \(threshold); \(measured): \(verdict) "
+            + "(throughput \(formatNumber(measuredSpeedup))x evaluating every request)"
+    }
+}
+
+extension LoadReport {
+    /// The break-even of every cached point that has a `none` point to compare with.
+    public func breakEvens() -> [CacheBreakEven] {
+        points.compactMap { p in
+            guard p.cache != .none, let evaluation = points.first(where: {
+                $0.cache == .none && $0.scenario == p.scenario && $0.matcher == p.matcher && $0.workers == p.workers && $0.allocator == p.allocator
+            }) else { return nil }
+            return CacheBreakEven(point: p, evaluation: evaluation)
+        }
+    }
+
+    /// The lines printed after the table, or a hint when the run cannot tell.
+    public var breakEvenLines: [String] {
+        let all = breakEvens()
+        if all.isEmpty && points.contains(where: { $0.cache != .none }) && !points.contains(where: { $0.cache == .none }) {
+            return ["when a cache pays: add --cache none to the run, so each cached point has an evaluation to compare with"]
+        }
+        guard !all.isEmpty else { return [] }
+        return ["when a cache pays (hit rate above (miss - evaluation) / (miss - hit), from this run's sampled p50s):"]
+            + all.map { "  " + $0.sentence }
+    }
+
+    func breakEvenMarkdown() -> String {
+        let all = breakEvens()
+        guard !all.isEmpty else { return "" }
+        var out = "## When a cache pays\n\n"
+        out += "A cache at hit rate h costs h x hit + (1 - h) x miss per decision; it beats evaluating every request "
+        out += "when h > (miss - evaluation) / (miss - hit). Median sampled latencies of this run (clock read included, it cancels).\n\n"
+        out += TextTable(header: ["scenario", "configuration", "workers", "hit p50 ns", "miss p50 ns", "evaluation p50 ns", "break-even hit %",
+                                  "hit %", "pays", "throughput vs none"],
+                         rows: all.map { b in
+                             [b.point.scenario, b.point.configurationLabel, String(b.point.workers), String(b.hitNanos), b.missNanos.map(String.init) ?? "-",
+                              String(b.evaluationNanos), b.missNanos == nil ? "unknown" : b.hitRate.map { formatNumber($0 * 100) } ?? "never",
+                              b.point.hitRate.map { formatNumber($0 * 100) } ?? "-", b.pays ? "yes" : "no", formatNumber(b.measuredSpeedup) + "x"]
+                         }, rightAligned: Set(2...9)).markdown + "\n\n"
+        return out
+    }
+}
