@@ -36,7 +36,8 @@ public struct CacheBreakEven: Sendable {
         missNanos = point.missLatency?.p50Nanos
         evaluationNanos = evaluation.p50Nanos
         let h = Double(hit), e = Double(evaluation.p50Nanos)
-        if let miss = missNanos.map(Double.init), h < e {
+        if let missNanos, h < e {
+            let miss = Double(missNanos)
             hitRate = miss <= e ? 0 : min(1, (miss - e) / (miss - h))
         } else {
             hitRate = nil
