@@ -27,7 +27,14 @@ struct RunCommand: ParsableCommand {
             recorded in a per-worker HdrHistogram (3 significant digits), merged after the run. \
             Each sample includes one clock read (its cost is printed); sampling adds two clock \
             reads per 64 decisions, which the harness overhead line includes. The harness \
-            overhead is the same loop with a no-op engine on one worker.
+            overhead is the same loop with a no-op engine on one worker. For caches, the \
+            samples are also split into hits and misses; with --cache none in the same run, \
+            each cached point gets its break-even: the hit rate above which it beats \
+            evaluating every request, (miss - evaluation) / (miss - hit) from the p50s.
+
+            Exact figures: --decisions N makes each worker take exactly N timed decisions \
+            (and the warm-up and harness loops fixed counts), so callgrind over N and 2N \
+            decisions gives instructions per decision (Benchmarks/instructions-per-decision.sh).
 
             Allocations are counted on every run by a malloc interposer (per thread, so \
             counting does not contend). --allocator jemalloc runs the points under jemalloc \
