@@ -4,18 +4,20 @@ public import PreflightCache
 /// When a cache pays, from one run's measured costs: the hit rate above which
 /// answering from the cache beats evaluating every request.
 ///
-/// With median sampled latencies H (hit), M (miss: lookup, evaluation and
+/// With mean sampled latencies H (hit), M (miss: lookup, evaluation and
 /// insert) and E (evaluation alone, the `none` point of the same scenario,
 /// matcher, workers and allocator), a cache at hit rate h costs
 /// h·H + (1 − h)·M per decision, which is below E when h > (M − E) / (M − H).
+/// Means, because throughput follows them (evaluation costs are often
+/// bimodal: exact origins cheap, wildcard scans dear, which a median hides).
 /// Every sample includes one clock read; it cancels in both differences.
 public struct CacheBreakEven: Sendable {
     public var point: LoadPoint
-    public var hitNanos: UInt64
+    public var hitNanos: Double
     /// nil when no miss was sampled (an all-hit load): the break-even is then
     /// unknown, and the verdict compares a hit with an evaluation.
-    public var missNanos: UInt64?
-    public var evaluationNanos: UInt64
+    public var missNanos: Double?
+    public var evaluationNanos: Double
     /// The break-even hit rate in 0...1; nil when no hit rate pays (hits cost
     /// as much as evaluating) or when no miss was sampled.
     public var hitRate: Double?
@@ -30,15 +32,13 @@ public struct CacheBreakEven: Sendable {
     }
 
     init?(point: LoadPoint, evaluation: LoadPoint) {
-        guard let hit = point.hitLatency?.p50Nanos else { return nil }
+        guard let hit = point.hitLatency?.meanNanos, let e = evaluation.meanNanos else { return nil }
         self.point = point
         hitNanos = hit
-        missNanos = point.missLatency?.p50Nanos
-        evaluationNanos = evaluation.p50Nanos
-        let h = Double(hit), e = Double(evaluation.p50Nanos)
-        if let missNanos, h < e {
-            let miss = Double(missNanos)
-            hitRate = miss <= e ? 0 : min(1, (miss - e) / (miss - h))
+        missNanos = point.missLatency?.meanNanos
+        evaluationNanos = e
+        if let miss = missNanos, hit < e {
+            hitRate = miss <= e ? 0 : min(1, (miss - e) / (miss - hit))
         } else {
             hitRate = nil
         }
@@ -49,8 +49,8 @@ public struct CacheBreakEven: Sendable {
         .object([
             ("scenario", .string(point.scenario)), ("configuration", .string(point.configurationLabel)), ("workers", .int(point.workers)),
             ("allocator", .string(point.allocator)),
-            ("hitP50Nanos", .int(Int(hitNanos))), ("missP50Nanos", missNanos.map { .int(Int($0)) } ?? .null),
-            ("evaluationP50Nanos", .int(Int(evaluationNanos))),
+            ("hitMeanNanos", .double(hitNanos, fractionDigits: 1)), ("missMeanNanos", missNanos.map { .double($0, fractionDigits: 1) } ?? .null),
+            ("evaluationMeanNanos", .double(evaluationNanos, fractionDigits: 1)),
             ("breakEvenHitRate", hitRate.map { .double($0, fractionDigits: 4) } ?? .null),
             ("hitRate", point.hitRate.map { .double($0, fractionDigits: 4) } ?? .null),
             ("pays", .bool(pays)), ("measuredSpeedup", .double(measuredSpeedup, fractionDigits: 3)),
@@ -59,7 +59,8 @@ public struct CacheBreakEven: Sendable {
 
     /// One line a person reads: the costs, the break-even and the verdict.
     public var sentence: String {
-        let costs = "hit \(hitNanos) ns, miss \(missNanos.map { "\($0) ns" } ?? "not sampled"), evaluation \(evaluationNanos) ns (p50)"
+        let costs = "hit \(formatNumber(hitNanos)) ns, miss \(missNanos.map { formatNumber($0) + " ns" } ?? "not sampled"), "
+            + "evaluation \(formatNumber(evaluationNanos)) ns (means)"
         let threshold: String
         if missNanos == nil {
             threshold = "break-even unknown without misses"
@@ -91,7 +92,7 @@ extension LoadReport {
             return ["when a cache pays: add --cache none to the run, so each cached point has an evaluation to compare with"]
         }
         guard !all.isEmpty else { return [] }
-        return ["when a cache pays (hit rate above (miss - evaluation) / (miss - hit), from this run's sampled p50s):"]
+        return ["when a cache pays (hit rate above (miss - evaluation) / (miss - hit), from this run's mean sampled latencies):"]
             + all.map { "  " + $0.sentence }
     }
 
@@ -100,12 +101,14 @@ extension LoadReport {
         guard !all.isEmpty else { return "" }
         var out = "## When a cache pays\n\n"
         out += "A cache at hit rate h costs h x hit + (1 - h) x miss per decision; it beats evaluating every request "
-        out += "when h > (miss - evaluation) / (miss - hit). Median sampled latencies of this run (clock read included, it cancels).\n\n"
-        out += TextTable(header: ["scenario", "configuration", "workers", "hit p50 ns", "miss p50 ns", "evaluation p50 ns", "break-even hit %",
+        out += "when h > (miss - evaluation) / (miss - hit). Mean sampled latencies of this run (clock read included, it cancels); "
+        out += "the last column is the measured throughput against `none`.\n\n"
+        out += TextTable(header: ["scenario", "configuration", "workers", "hit ns", "miss ns", "evaluation ns", "break-even hit %",
                                   "hit %", "pays", "throughput vs none"],
                          rows: all.map { b in
-                             [b.point.scenario, b.point.configurationLabel, String(b.point.workers), String(b.hitNanos), b.missNanos.map(String.init) ?? "-",
-                              String(b.evaluationNanos), b.missNanos == nil ? "unknown" : b.hitRate.map { formatNumber($0 * 100) } ?? "never",
+                             [b.point.scenario, b.point.configurationLabel, String(b.point.workers), formatNumber(b.hitNanos),
+                              b.missNanos.map(formatNumber) ?? "-", formatNumber(b.evaluationNanos),
+                              b.missNanos == nil ? "unknown" : b.hitRate.map { formatNumber($0 * 100) } ?? "never",
                               b.point.hitRate.map { formatNumber($0 * 100) } ?? "-", b.pays ? "yes" : "no", formatNumber(b.measuredSpeedup) + "x"]
                          }, rightAligned: Set(2...9)).markdown + "\n\n"
         return out

@@ -72,7 +72,10 @@ extension LoadPoint {
             ("nsPerDecision", .double(nsPerDecision, fractionDigits: 2)),
             ("hitRate", optional(hitRate, 4)),
             ("p50Nanos", .int(p50Nanos)), ("p99Nanos", .int(p99Nanos)), ("p999Nanos", .int(p999Nanos)),
+            ("meanNanos", optional(meanNanos, 1)),
+            ("hitMeanNanos", optional(hitLatency?.meanNanos, 1)),
             ("hitP50Nanos", optional(hitLatency.map { Int($0.p50Nanos) })), ("hitP99Nanos", optional(hitLatency.map { Int($0.p99Nanos) })),
+            ("missMeanNanos", optional(missLatency?.meanNanos, 1)),
             ("missP50Nanos", optional(missLatency.map { Int($0.p50Nanos) })), ("missP99Nanos", optional(missLatency.map { Int($0.p99Nanos) })),
             ("allocationsPerDecision", optional(allocationsPerDecision, 4)),
             ("entries", optional(entries)), ("bytesPerEntry", optional(bytesPerEntry, 1)), ("heapBytes", optional(heapBytes)),
@@ -95,7 +98,8 @@ extension LoadPoint {
                   allocator: json["allocator"]?.stringValue ?? "system", decisions: decisions, seconds: seconds,
                   decisionsPerSecond: Spread(median: dps, min: dpsMin, max: dpsMax), hitRate: json["hitRate"]?.doubleValue,
                   p50Nanos: UInt64(p50), p99Nanos: UInt64(p99), p999Nanos: UInt64(p999),
-                  hitLatency: Self.latency(json, "hitP50Nanos", "hitP99Nanos"), missLatency: Self.latency(json, "missP50Nanos", "missP99Nanos"),
+                  meanNanos: json["meanNanos"]?.doubleValue,
+                  hitLatency: Self.latency(json, "hit"), missLatency: Self.latency(json, "miss"),
                   allocationsPerDecision: json["allocationsPerDecision"]?.doubleValue, entries: json["entries"]?.intValue,
                   bytesPerEntry: json["bytesPerEntry"]?.doubleValue, heapBytes: json["heapBytes"]?.intValue, evictions: json["evictions"]?.intValue,
                   expirations: json["expirations"]?.intValue, stopped: json["stopped"]?.boolValue ?? false)
@@ -103,9 +107,11 @@ extension LoadPoint {
 }
 
 extension LoadPoint {
-    static func latency(_ json: JSONValue, _ p50: String, _ p99: String) -> LatencyPercentiles? {
-        guard let a = json[p50]?.intValue, let b = json[p99]?.intValue, a >= 0, b >= 0 else { return nil }
-        return LatencyPercentiles(p50Nanos: UInt64(a), p99Nanos: UInt64(b))
+    /// The `hit` or `miss` latency keys of a point.
+    static func latency(_ json: JSONValue, _ prefix: String) -> LatencyPercentiles? {
+        guard let mean = json[prefix + "MeanNanos"]?.doubleValue, let p50 = json[prefix + "P50Nanos"]?.intValue,
+              let p99 = json[prefix + "P99Nanos"]?.intValue, p50 >= 0, p99 >= 0 else { return nil }
+        return LatencyPercentiles(meanNanos: mean, p50Nanos: UInt64(p50), p99Nanos: UInt64(p99))
     }
 }
 

@@ -60,6 +60,8 @@ public struct LoadPoint: Sendable {
     public var p50Nanos: UInt64
     public var p99Nanos: UInt64
     public var p999Nanos: UInt64
+    /// The mean of the sampled latencies; nil in reports written before it was recorded.
+    public var meanNanos: Double?
     /// Latency of the sampled decisions the cache answered (hits) and of the
     /// rest (misses, which evaluate); nil for `none` and when none was sampled.
     public var hitLatency: LatencyPercentiles?
@@ -77,19 +79,23 @@ public struct LoadPoint: Sendable {
     public var stopped: Bool
 }
 
-/// The median and 99th percentile of a set of latency samples, in nanoseconds.
+/// The mean, median and 99th percentile of a set of latency samples, in
+/// nanoseconds. The mean is what throughput follows; the percentiles show
+/// the shape.
 public struct LatencyPercentiles: Sendable, Equatable {
+    public var meanNanos: Double
     public var p50Nanos: UInt64
     public var p99Nanos: UInt64
 
-    public init(p50Nanos: UInt64, p99Nanos: UInt64) {
+    public init(meanNanos: Double, p50Nanos: UInt64, p99Nanos: UInt64) {
+        self.meanNanos = meanNanos
         self.p50Nanos = p50Nanos
         self.p99Nanos = p99Nanos
     }
 
     init?(_ histogram: Histogram<UInt64>) {
         guard histogram.totalCount > 0 else { return nil }
-        self.init(p50Nanos: histogram.valueAtPercentile(50), p99Nanos: histogram.valueAtPercentile(99))
+        self.init(meanNanos: histogram.mean, p50Nanos: histogram.valueAtPercentile(50), p99Nanos: histogram.valueAtPercentile(99))
     }
 }
 
@@ -183,6 +189,7 @@ public struct LoadRunner: Sendable {
                         allocator: options.allocator, decisions: decisions, seconds: seconds, decisionsPerSecond: Spread(rates),
                         hitRate: cache == .none || lookups == 0 ? nil : Double(after.hits - before.hits) / Double(lookups),
                         p50Nanos: histogram.valueAtPercentile(50), p99Nanos: histogram.valueAtPercentile(99), p999Nanos: histogram.valueAtPercentile(99.9),
+                        meanNanos: histogram.totalCount > 0 ? histogram.mean : nil,
                         hitLatency: cache == .none ? nil : LatencyPercentiles(hitHistogram),
                         missLatency: cache == .none ? nil : LatencyPercentiles(missHistogram),
                         allocationsPerDecision: allocations.isActive ? Double(allocated) / Double(decisions) : nil,

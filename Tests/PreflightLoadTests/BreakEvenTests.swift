@@ -8,11 +8,12 @@ import Testing
 /// cases, and hit and miss latencies measured apart by a real run.
 @Suite struct BreakEvenTests {
     static func point(_ cache: PreflightCacheKind, dps: Double, p50: UInt64, hit: UInt64? = nil, miss: UInt64? = nil, hitRate: Double? = nil) -> LoadPoint {
+        // Means equal to the medians here, so the arithmetic is easy to follow.
         LoadPoint(scenario: "s", workers: 1, cache: cache, matcher: .trie, capacity: cache == .none ? nil : 100, eviction: nil, shards: nil,
                   allocator: "system", decisions: 1000, seconds: 1, decisionsPerSecond: Spread([dps]), hitRate: hitRate,
-                  p50Nanos: p50, p99Nanos: p50, p999Nanos: p50,
-                  hitLatency: hit.map { LatencyPercentiles(p50Nanos: $0, p99Nanos: $0) },
-                  missLatency: miss.map { LatencyPercentiles(p50Nanos: $0, p99Nanos: $0) },
+                  p50Nanos: p50, p99Nanos: p50, p999Nanos: p50, meanNanos: Double(p50),
+                  hitLatency: hit.map { LatencyPercentiles(meanNanos: Double($0), p50Nanos: $0, p99Nanos: $0) },
+                  missLatency: miss.map { LatencyPercentiles(meanNanos: Double($0), p50Nanos: $0, p99Nanos: $0) },
                   allocationsPerDecision: 0, entries: nil, bytesPerEntry: nil, heapBytes: nil, evictions: nil, expirations: nil, stopped: false)
     }
 
@@ -74,6 +75,10 @@ import Testing
         #expect(sharded.hitLatency != nil && sharded.missLatency != nil)
         let json = sharded.jsonValue
         #expect(json["hitP50Nanos"]?.intValue != nil && json["missP99Nanos"]?.intValue != nil)
+        #expect(json["hitMeanNanos"]?.doubleValue != nil && json["missMeanNanos"]?.doubleValue != nil && json["meanNanos"]?.doubleValue != nil)
+        // run.json round-trips the split latencies (report DIR and the jemalloc child read them back).
+        let decoded = try #require(LoadPoint(json: json))
+        #expect(decoded.hitLatency?.p50Nanos == sharded.hitLatency?.p50Nanos && decoded.missLatency?.p99Nanos == sharded.missLatency?.p99Nanos)
         let report = LoadReport(environment: [], harnessOverhead: [], points: points)
         #expect(report.breakEvens().count == 1)
         #expect(report.jsonValue["breakEven"]?.arrayValue?.count == 1)
