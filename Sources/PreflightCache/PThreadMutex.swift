@@ -16,18 +16,26 @@ final class PThreadMutex: @unchecked Sendable {
     init() {
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
+        checkPThread(pthread_mutex_init(mutex, nil), "pthread_mutex_init")
     }
 
     deinit {
-        pthread_mutex_destroy(mutex)
+        checkPThread(pthread_mutex_destroy(mutex), "pthread_mutex_destroy")
         mutex.deallocate()
     }
 
     @inline(__always)
     func withLock<R>(_ body: () throws -> R) rethrows -> R {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        checkPThread(pthread_mutex_lock(mutex), "pthread_mutex_lock")
+        defer { checkPThread(pthread_mutex_unlock(mutex), "pthread_mutex_unlock") }
         return try body()
     }
+}
+
+/// Stops on a failed pthread call, as NIOLock does: a mutex that cannot be
+/// locked or unlocked (EINVAL, EDEADLK, EPERM) means memory corruption or a
+/// logic error, and carrying on would break mutual exclusion silently.
+@inline(__always)
+func checkPThread(_ result: Int32, _ call: StaticString) {
+    precondition(result == 0, "\(call) failed with error \(result)")
 }

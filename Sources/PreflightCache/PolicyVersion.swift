@@ -1,4 +1,4 @@
-public import CORSPolicy
+import CORSPolicy
 import Synchronization
 
 /// One installed policy: its evaluator, its generation and the lifetimes of

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-public import Synchronization
+import Synchronization
 
 /// A monotonic clock in nanoseconds. Injected, so tests and virtual-time
 /// simulation decide what time it is.

@@ -92,7 +92,7 @@ struct Shard {
         let headerBytes = (MemoryLayout<Header>.stride + 127) & ~127
         header = UnsafeMutableRawPointer.allocate(byteCount: headerBytes, alignment: 128).bindMemory(to: Header.self, capacity: 1)
         header.initialize(to: Header())
-        pthread_mutex_init(&header.pointee.mutex, nil)
+        checkPThread(pthread_mutex_init(&header.pointee.mutex, nil), "pthread_mutex_init")
         self.version = version
         self.records = records
         self.frequency = frequency
@@ -125,7 +125,7 @@ struct Shard {
     }
 
     func deallocate() {
-        pthread_mutex_destroy(&header.pointee.mutex)
+        checkPThread(pthread_mutex_destroy(&header.pointee.mutex), "pthread_mutex_destroy")
         header.deinitialize(count: 1)
         UnsafeMutableRawPointer(header).deallocate()
         doorkeeper.deallocate()
@@ -170,8 +170,8 @@ struct Shard {
         UInt32(truncatingIfNeeded: (((hash >> 26) & 0xFFFF_FFFF) &* UInt64(capacity)) >> 32)
     }
 
-    @inline(__always) func lock() { pthread_mutex_lock(&header.pointee.mutex) }
-    @inline(__always) func unlock() { pthread_mutex_unlock(&header.pointee.mutex) }
+    @inline(__always) func lock() { checkPThread(pthread_mutex_lock(&header.pointee.mutex), "pthread_mutex_lock") }
+    @inline(__always) func unlock() { checkPThread(pthread_mutex_unlock(&header.pointee.mutex), "pthread_mutex_unlock") }
 
     /// Opens a window in which readers' results are discarded (mutex held).
     @inline(__always) func beginWrite() {

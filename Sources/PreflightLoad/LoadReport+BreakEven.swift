@@ -1,5 +1,5 @@
 public import JSONValue
-public import PreflightCache
+import PreflightCache
 
 /// When a cache pays, from one run's measured costs: the hit rate above which
 /// answering from the cache beats evaluating every request.

@@ -1,6 +1,6 @@
 public import JSONValue
-public import OriginMatching
-public import PreflightCache
+import OriginMatching
+import PreflightCache
 
 /// A run's results: the environment, the harness overhead per scenario, and the points.
 public struct LoadReport: Sendable {

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
-public import Histogram
+import Histogram
 public import OriginMatching
 public import PreflightCache
 public import PreflightWorkload

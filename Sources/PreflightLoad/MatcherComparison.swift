@@ -177,7 +177,7 @@ struct OriginStream {
         var offset = 0
         for text in texts {
             let count = text.utf8.count
-            _ = UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<(offset + count)]).copyBytes(from: text.utf8)
+            UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<(offset + count)]).copyBytes(from: text.utf8)
             let view = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)])
             if case let .origin(o) = RequestOrigin.parse(view) {
                 origins.append(o)
