@@ -254,7 +254,7 @@ struct StringTable {
         var offset = 0
         for (i, s) in list.enumerated() {
             let n = s.utf8.count
-            _ = UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<(offset + n)]).copyBytes(from: s.utf8)
+            UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<(offset + n)]).copyBytes(from: s.utf8)
             spans[i] = (offset, n)
             offset += n
         }

@@ -1,4 +1,4 @@
-public import CORSPolicy
+import CORSPolicy
 public import JSONValue
 
 extension Scenario {
