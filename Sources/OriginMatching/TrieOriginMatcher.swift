@@ -271,9 +271,10 @@ public struct TrieOriginMatcher: OriginMatcher {
 
     /// Walks the host's chunks from the right, probing wildcard nodes at each
     /// label boundary and the any-port host node at the start.
-    @inline(__always)
+    ///
     /// Offsets are below the origin's length (at most ~330), so the
     /// arithmetic here wraps without checks.
+    @inline(__always)
     func matchesTrie(_ base: UnsafeRawPointer, start: Int, end: Int, scheme: UInt32, port: UInt16) -> Bool {
         var h = Self.seed
         var e = end
