@@ -59,42 +59,33 @@ extension PreflightEvaluator {
 
     /// Every form: optional whitespace, any case, empty elements (bounded),
     /// `*` (never covering `authorization`), validation of each name as an
-    /// HTTP token. The grammar of `RequestHeaderList.forEachName`, inline.
+    /// HTTP token, read by `RequestHeaderList.forEachName`, the one home of
+    /// that grammar.
     ///
     /// - Complexity: O(n), n at most `RequestHeaderList.maximumLength`.
     func checkRequestHeadersByteWise(_ value: UnsafeRawBufferPointer, into requested: inout RequestHeaderSet) -> PreflightReason? {
         requested = RequestHeaderSet()
-        let n = value.count
         guard let base = value.baseAddress else { return nil }
-        @inline(__always) func byte(_ i: Int) -> UInt8 { base.load(fromByteOffset: i, as: UInt8.self) }
-        var empties = 0
-        var i = 0
-        while i <= n {
-            while i < n && (byte(i) == 0x20 || byte(i) == 0x09) { i += 1 }
-            let start = i
-            while i < n && byte(i) != UInt8(ascii: ",") { i += 1 }
-            var end = i
-            while end > start && (byte(end - 1) == 0x20 || byte(end - 1) == 0x09) { end -= 1 }
-            i += 1
-            if start == end {
-                empties += 1
-                if empties > RequestHeaderList.maximumEmptyElements { return .malformedRequestHeaders }
-                continue
-            }
-            for j in start..<end where RequestHeaderList.lowercasedTokenByte(byte(j)) == 0 { return .malformedRequestHeaders }
-            let length = end - start
-            let name = base + start
+        var found = RequestHeaderSet()
+        var denied = false
+        let wellFormed = RequestHeaderList.forEachName(in: value) { range in
+            let length = range.count
+            let name = base + range.lowerBound
             let first = HeaderNameTable.word(name, at: 0, length: length, lowercase: true)
             let second = HeaderNameTable.word(name, at: 8, length: length, lowercase: true)
             if let index = headerNames.index(first: first, second: second, length: length, name: name, lowercase: true) {
-                requested.insert(index)
-                continue
+                found.insert(index)
+                return true
             }
             // `*` never covers authorization (Fetch, CORS-preflight fetch step 7).
             let isAuthorization = length == 13 && first == HeaderNameTable.authorizationFirst && second == HeaderNameTable.authorizationSecond
-            if allowsAnyRequestHeader && !isAuthorization { continue }
-            return .headerNotAllowed
+            if allowsAnyRequestHeader && !isAuthorization { return true }
+            denied = true
+            return false
         }
+        if !wellFormed { return .malformedRequestHeaders }
+        if denied { return .headerNotAllowed }
+        requested = found
         return nil
     }
 }
