@@ -175,30 +175,31 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
             let plainlyNotBrowserForm = requestHeaders.map(CacheKey.isPlainlyNotBrowserForm) ?? false
             let raw = plainlyNotBrowserForm ? nil
                 : CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: false, into: key)
-            var rawAbsent = false
+            var rawResult = Shard.missing
+            var rawVersion: UInt64 = 0
             if optimisticReads, let raw {
-                let cached = lookupWithoutLock(key: key, shape: raw, hash: hash(key, raw), now: now, generation: generation)
-                if cached < Shard.absent {
+                rawResult = lookupWithoutLock(key: key, shape: raw, hash: hash(key, raw), now: now, generation: generation, version: &rawVersion)
+                if rawResult < Shard.stale {
                     hit = true
-                    return PreflightReason(code: cached)
+                    return PreflightReason(code: rawResult)
                 }
-                rawAbsent = cached == Shard.absent
             }
             return decideAfterMiss(origin: origin, method: method, requestHeaders: requestHeaders, key: key, raw: raw,
-                                   rawAbsent: rawAbsent, now: now, generation: generation, hit: &hit)
+                                   rawResult: rawResult, rawVersion: rawVersion, now: now, generation: generation, hit: &hit)
         }
     }
 
     /// A lookup without the mutex (SIEVE and S3-FIFO shards), read as under a
     /// seqlock: the shard's version, the key's preferred record (else the
     /// index), then the version again. Returns the cached reason and counts a
-    /// hit; `Shard.absent` when the key is certainly not in the shard;
-    /// `Shard.missing` when the entry is stale or a writer interfered (the
-    /// caller then takes the mutex).
+    /// hit; `Shard.absent` when the key is certainly not in the shard and
+    /// `Shard.stale` when its entry has expired, both as of `version`;
+    /// `Shard.missing` when a writer interfered (the caller then takes the mutex).
     ///
     /// - Complexity: O(1) expected; one trip to memory when the key lives in its preferred record.
     @inline(__always)
-    func lookupWithoutLock(key: UnsafePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, now: UInt64, generation: UInt32) -> UInt8 {
+    func lookupWithoutLock(key: UnsafePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, now: UInt64, generation: UInt32,
+                           version seen: inout UInt64) -> UInt8 {
         let s = shardCount == 1 ? 0 : Int(truncatingIfNeeded: hash >> shardShift)
         let version = versions + s &* Self.versionStride
         let before = version.pointee.load(ordering: .acquiring)
@@ -209,6 +210,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
             id = probeWithoutLock(shard: s, key: key, shape: shape, hash: hash)
             if id == Shard.none {
                 atomicMemoryFence(ordering: .acquiring)
+                seen = before
                 return version.pointee.load(ordering: .relaxed) == before ? Shard.absent : Shard.missing
             }
         }
@@ -216,11 +218,14 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         let meta = record[Shard.wMeta].load(ordering: .relaxed)
         let expiry = record[Shard.wExpiry].load(ordering: .relaxed)
         atomicMemoryFence(ordering: .acquiring)
-        guard version.pointee.load(ordering: .relaxed) == before,
-              UInt32(truncatingIfNeeded: meta) == generation, now < expiry else { return Shard.missing }
+        guard version.pointee.load(ordering: .relaxed) == before else { return Shard.missing }
+        guard UInt32(truncatingIfNeeded: meta) == generation, now < expiry else {
+            seen = before
+            return Shard.stale
+        }
         // Record the hit for the eviction policy, writing only when the value
         // changes so a hot entry's line stays shared between cores.
-        Shard.bump(frequencies + s &* recordsPerShard + Int(id), limit: maximumFrequency)
+        AtomicFrequencies(bytes: frequencies + s &* recordsPerShard).bump(id, limit: maximumFrequency)
         counters.increment(Self.hitCounter)
         return UInt8(truncatingIfNeeded: meta >> 32)
     }
@@ -232,18 +237,20 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     }
 
     /// Everything after the lookup without the mutex: normalizing the header
-    /// list, the locked lookup, evaluating and inserting. Kept out of line so
-    /// the hit path's function stays small (fewer registers spilled, a
-    /// shorter prologue).
+    /// list, the locked lookup (LRU, or when a writer interfered), evaluating
+    /// and inserting. Kept out of line so the hit path's function stays small
+    /// (fewer registers spilled, a shorter prologue).
     @inline(never)
     func decideAfterMiss(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
-                         key: UnsafeMutablePointer<UInt64>, raw: CacheKey.Shape?, rawAbsent: Bool, now: UInt64, generation: UInt32,
-                         hit: inout Bool) -> PreflightReason {
+                         key: UnsafeMutablePointer<UInt64>, raw: CacheKey.Shape?, rawResult: UInt8, rawVersion: UInt64,
+                         now: UInt64, generation: UInt32, hit: inout Bool) -> PreflightReason {
         // The key proper: the raw one when its list is in browser form, else the normalized list.
         let shape: CacheKey.Shape
+        var result = Shard.missing, seen = rawVersion
         var rawIsTheKey = false
         if let raw, requestHeaders == nil || requestHeaders!.isEmpty || CacheKey.isBrowserForm(requestHeaders!) {
             shape = raw
+            result = rawResult
             rawIsTheKey = true
         } else if let normalized = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: true, into: key) {
             shape = normalized
@@ -253,26 +260,25 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         }
         let hash = hash(key, shape)
         let shard = shard(for: hash)
-        var absent = rawAbsent && rawIsTheKey
         if optimisticReads && !rawIsTheKey {
             // A normalized list (non-browser clients): its hits take no lock either.
-            let cached = lookupWithoutLock(key: key, shape: shape, hash: hash, now: now, generation: generation)
-            if cached < Shard.absent {
+            result = lookupWithoutLock(key: key, shape: shape, hash: hash, now: now, generation: generation, version: &seen)
+            if result < Shard.stale {
                 hit = true
-                return PreflightReason(code: cached)
+                return PreflightReason(code: result)
             }
-            absent = cached == Shard.absent
         }
-        if absent {
-            // The lookup without the mutex found the key certainly absent: a miss, with no second probe.
+        if result == Shard.absent || result == Shard.stale {
+            // Decided without the mutex: a miss, with no second lookup.
             counters.increment(Self.missCounter)
         } else {
             shard.pointee.lock()
-            let cached = shard.pointee.lockedLookup(hash: hash, key: key, shape: shape, now: now, generation: generation)
+            result = shard.pointee.lockedLookup(hash: hash, key: key, shape: shape, now: now, generation: generation)
+            seen = shard.pointee.version[0].load(ordering: .relaxed)
             shard.pointee.unlock()
-            if cached != Shard.missing {
+            if result < Shard.stale {
                 hit = true
-                return PreflightReason(code: cached)
+                return PreflightReason(code: result)
             }
         }
         let (reason, generationUsed, ttl) = holder.withCurrent { version in
@@ -281,8 +287,8 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         }
         if ttl > 0 {
             shard.pointee.lock()
-            shard.pointee.insert(hash: hash, key: key, shape: shape, reason: reason.code,
-                                 expiry: now &+ ttl, generation: generationUsed, now: now, currentGeneration: generation)
+            shard.pointee.insert(hash: hash, key: key, shape: shape, reason: reason.code, expiry: now &+ ttl, generation: generationUsed,
+                                 now: now, currentGeneration: generation, absentAtVersion: result == Shard.absent ? seen : nil)
             shard.pointee.unlock()
         }
         return reason
@@ -299,7 +305,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
             shard.unlock()
             var s = CacheStatistics()
             s.hits = h.hits; s.misses = h.misses; s.expired = h.expired; s.evicted = h.evicted
-            s.rejected = h.rejected; s.entries = h.count
+            s.rejected = h.rejected; s.entries = shard.count
             s.bytes = shard.retainedBytes
             total = total + s
         }
@@ -315,7 +321,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         (0..<shardCount).map { i in
             shards[i].lock()
             defer { shards[i].unlock() }
-            return shards[i].header.pointee.count
+            return shards[i].count
         }
     }
 }

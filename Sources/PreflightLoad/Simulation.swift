@@ -7,10 +7,10 @@ import CORSPolicy
 /// rate against each capacity, eviction policy and Max-Age, with the offline
 /// optimum as the line to compare against.
 ///
-/// The replay follows the `sharded` cache's algorithms (LRU, SIEVE, S3-FIFO
-/// with its ghost, the doorkeeper for LRU and SIEVE, lazy expiry, hits that do
-/// not extend an entry's life) on one shard, over key ids instead of bytes, so
-/// an hour of traffic takes seconds.
+/// The replay runs the `sharded` cache's own replacement code
+/// (`EvictionQueues`: LRU, SIEVE, S3-FIFO with its ghost, the doorkeeper for
+/// LRU and SIEVE, the expiry sweep) on one shard, over key ids instead of
+/// bytes, so an hour of traffic takes seconds.
 public struct Simulation: Sendable {
     public var capacities: [Int]
     public var evictions: [EvictionPolicy]
@@ -140,34 +140,48 @@ public struct Simulation: Sendable {
         return Double(hits) / Double(max(n, 1))
     }
 
-    /// Replays the stream through one shard's worth of the cache's algorithms.
-    func replay(stream: RequestStream, allowed: [Bool], capacity: Int, eviction: EvictionPolicy, allowedTTL: Double) -> Point {
+    /// Nanoseconds between requests in virtual time: whole nanoseconds, as the cache's clock counts.
+    var step: UInt64 { UInt64((1e9 / rate).rounded()) }
+
+    /// Replays the stream through one shard of the cache (`SimulatedShard`).
+    /// `hashes` stand for the cache's hashes of each key's bytes;
+    /// `observe(i, hit, shard)` sees every request's outcome.
+    func replay(stream: RequestStream, allowed: [Bool], capacity: Int, eviction: EvictionPolicy, allowedTTL: Double,
+                hashes: [UInt64]? = nil, observe: (Int, Bool, SimulatedShard) -> Void = { _, _, _ in }) -> Point {
         let n = requestCount
         let base = stream.keyIDs.count
-        var model = CacheModel(keys: stream.distinctKeys, capacity: capacity, eviction: eviction)
+        var shard = SimulatedShard(hashes: hashes ?? SimulatedShard.hashes(keys: stream.distinctKeys), capacity: capacity, eviction: eviction,
+                                   admission: CacheConfiguration(eviction: eviction).effectiveAdmission)
+        defer { shard.deallocate() }
+        let allowedNanos = UInt64(allowedTTL * 1e9), deniedNanos = UInt64(max(0, deniedTTL) * 1e9)
         var hits = 0, intervalHits = 0, intervalRequests = 0
         var series: [(Double, Double, Int)] = []
         let every = max(1, n / samples)
         for i in 0..<n {
             let k = Int(stream.keyIDs[i % base])
-            let now = Double(i) / rate
-            if model.lookup(k, now: now) {
+            let now = Self.epoch &+ UInt64(i) &* step
+            let hit = shard.lookup(k, now: now)
+            if hit {
                 hits += 1
                 intervalHits += 1
             } else {
-                let ttl = allowed[k] ? allowedTTL : deniedTTL
-                if ttl > 0 { model.insert(k, expiry: now + ttl, now: now) }
+                let ttl = allowed[k] ? allowedNanos : deniedNanos
+                if ttl > 0 { shard.insert(k, expiry: now &+ ttl, now: now) }
             }
+            observe(i, hit, shard)
             intervalRequests += 1
             if (i + 1) % every == 0 {
-                series.append((now, Double(intervalHits) / Double(intervalRequests), model.count))
+                series.append((Double(i) / rate, Double(intervalHits) / Double(intervalRequests), shard.count))
                 intervalHits = 0
                 intervalRequests = 0
             }
         }
         return Point(capacity: capacity, eviction: eviction, maxAge: 0, requests: n, hitRate: Double(hits) / Double(max(n, 1)),
-                     optimalHitRate: 0, peakEntries: model.peak, series: series)
+                     optimalHitRate: 0, peakEntries: shard.peak, series: series)
     }
+
+    /// Virtual time of the first request, in the cache clock's nanoseconds (`ManualPreflightClock` starts here too).
+    static let epoch: UInt64 = 1_000_000_000
 }
 
 /// A binary max-heap of (next use, key).
@@ -210,160 +224,6 @@ struct MaxHeap {
         items.swapAt(0, items.count - 1)
         items.removeLast()
         siftDown(0)
-    }
-}
-
-/// The `sharded` cache's eviction and admission algorithms on key ids.
-struct CacheModel {
-    let capacity: Int
-    let eviction: EvictionPolicy
-    let doorkeeper: Bool
-    let smallCapacity: Int
-    var expiry: [Double]
-    var cached: [Bool]
-    var frequency: [UInt8]
-    var small: [Bool]
-    var prev: [Int32], next: [Int32]
-    var mainHead: Int32 = -1, mainTail: Int32 = -1, mainCount = 0
-    var smallHead: Int32 = -1, smallTail: Int32 = -1, smallCount = 0
-    var hand: Int32 = -1
-    var count = 0, peak = 0
-    var seen: [Bool]
-    var admissionAttempts = 0
-    var ghost: [Int32]
-    var ghostPosition = 0
-    var inGhost: [UInt8]
-
-    init(keys: Int, capacity: Int, eviction: EvictionPolicy) {
-        self.capacity = max(1, capacity)
-        self.eviction = eviction
-        doorkeeper = eviction != .s3fifo
-        smallCapacity = max(1, capacity / 10)
-        expiry = [Double](repeating: 0, count: keys)
-        cached = [Bool](repeating: false, count: keys)
-        frequency = [UInt8](repeating: 0, count: keys)
-        small = [Bool](repeating: false, count: keys)
-        prev = [Int32](repeating: -1, count: keys)
-        next = [Int32](repeating: -1, count: keys)
-        seen = [Bool](repeating: false, count: doorkeeper ? keys : 0)
-        ghost = [Int32](repeating: -1, count: eviction == .s3fifo ? max(1, capacity - smallCapacity) : 0)
-        inGhost = [UInt8](repeating: 0, count: eviction == .s3fifo ? keys : 0)
-    }
-
-    mutating func lookup(_ k: Int, now: Double) -> Bool {
-        guard cached[k] else { return false }
-        if now >= expiry[k] { remove(Int32(k)); return false }
-        switch eviction {
-        case .lru: unlink(Int32(k)); push(Int32(k), small: false)
-        case .sieve: frequency[k] = 1
-        case .s3fifo: frequency[k] = min(3, frequency[k] + 1)
-        }
-        return true
-    }
-
-    mutating func insert(_ k: Int, expiry e: Double, now: Double) {
-        if doorkeeper {
-            if !seen[k] {
-                seen[k] = true
-                admissionAttempts += 1
-                if admissionAttempts >= capacity * 4 {
-                    for i in seen.indices { seen[i] = false }
-                    admissionAttempts = 0
-                }
-                return
-            }
-        }
-        // The cache's amortized sweep: up to two stale entries at the old ends.
-        if mainTail >= 0 && now >= expiry[Int(mainTail)] { remove(mainTail) }
-        if smallTail >= 0 && now >= expiry[Int(smallTail)] { remove(smallTail) }
-        if count >= capacity { evict() }
-        cached[k] = true
-        expiry[k] = e
-        frequency[k] = 0
-        let toSmall = eviction == .s3fifo && inGhost[k] == 0
-        push(Int32(k), small: toSmall)
-        count += 1
-        peak = max(peak, count)
-    }
-
-    mutating func push(_ k: Int32, small toSmall: Bool) {
-        small[Int(k)] = toSmall
-        prev[Int(k)] = -1
-        if toSmall {
-            next[Int(k)] = smallHead
-            if smallHead >= 0 { prev[Int(smallHead)] = k } else { smallTail = k }
-            smallHead = k
-            smallCount += 1
-        } else {
-            next[Int(k)] = mainHead
-            if mainHead >= 0 { prev[Int(mainHead)] = k } else { mainTail = k }
-            mainHead = k
-            mainCount += 1
-        }
-    }
-
-    mutating func unlink(_ k: Int32) {
-        let p = prev[Int(k)], n = next[Int(k)]
-        if hand == k { hand = p }
-        if p >= 0 { next[Int(p)] = n } else if small[Int(k)] { smallHead = n } else { mainHead = n }
-        if n >= 0 { prev[Int(n)] = p } else if small[Int(k)] { smallTail = p } else { mainTail = p }
-        if small[Int(k)] { smallCount -= 1 } else { mainCount -= 1 }
-    }
-
-    mutating func remove(_ k: Int32) {
-        unlink(k)
-        cached[Int(k)] = false
-        count -= 1
-    }
-
-    mutating func ghostAdd(_ k: Int32) {
-        let old = ghost[ghostPosition]
-        if old >= 0 { inGhost[Int(old)] -= 1 }
-        ghost[ghostPosition] = k
-        inGhost[Int(k)] += 1
-        ghostPosition = (ghostPosition + 1) % ghost.count
-    }
-
-    mutating func evict() {
-        switch eviction {
-        case .lru:
-            remove(mainTail)
-        case .sieve:
-            var h = hand >= 0 ? hand : mainTail
-            while true {
-                if frequency[Int(h)] == 0 {
-                    hand = prev[Int(h)]
-                    remove(h)
-                    return
-                }
-                frequency[Int(h)] = 0
-                h = prev[Int(h)] >= 0 ? prev[Int(h)] : mainTail
-            }
-        case .s3fifo:
-            while true {
-                if smallCount > 0 && (smallCount >= smallCapacity || mainCount == 0) {
-                    let t = smallTail
-                    if frequency[Int(t)] > 0 {
-                        unlink(t)
-                        frequency[Int(t)] = 0
-                        push(t, small: false)
-                        continue
-                    }
-                    ghostAdd(t)
-                    remove(t)
-                    return
-                }
-                let t = mainTail
-                if frequency[Int(t)] > 0 {
-                    frequency[Int(t)] -= 1
-                    unlink(t)
-                    push(t, small: false)
-                    continue
-                }
-                remove(t)
-                return
-            }
-        }
     }
 }
 

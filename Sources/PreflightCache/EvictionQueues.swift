@@ -1,0 +1,388 @@
+import Synchronization
+
+/// Where an eviction policy's per-entry frequency bytes live: SIEVE's visited
+/// bit or S3-FIFO's 2-bit count, which the `sharded` cache's readers bump
+/// without the shard's mutex (atomic bytes), and which `simulate` keeps in a
+/// plain buffer.
+package protocol EvictionFrequencies {
+    func load(_ id: UInt32) -> UInt8
+    func store(_ id: UInt32, _ value: UInt8)
+}
+
+/// Frequency bytes that lock-free readers may bump concurrently.
+package struct AtomicFrequencies: EvictionFrequencies {
+    let bytes: UnsafeMutablePointer<Atomic<UInt8>>
+    @inline(__always) package func load(_ id: UInt32) -> UInt8 { bytes[Int(id)].load(ordering: .relaxed) }
+    @inline(__always) package func store(_ id: UInt32, _ value: UInt8) { bytes[Int(id)].store(value, ordering: .relaxed) }
+}
+
+/// Frequency bytes of a single-threaded model (`simulate`).
+package struct PlainFrequencies: EvictionFrequencies {
+    package let bytes: UnsafeMutablePointer<UInt8>
+    package init(bytes: UnsafeMutablePointer<UInt8>) { self.bytes = bytes }
+    @inline(__always) package func load(_ id: UInt32) -> UInt8 { bytes[Int(id)] }
+    @inline(__always) package func store(_ id: UInt32, _ value: UInt8) { bytes[Int(id)] = value }
+}
+
+/// The one home of the cache's replacement algorithms: LRU, SIEVE and
+/// S3-FIFO, the doorkeeper (TinyLFU admission), S3-FIFO's ghost, the expiry
+/// sweep and the choice of a free entry. Both the `sharded` cache's shards
+/// and `simulate` drive it, over entry ids `0..<capacity`; the caller keeps
+/// the entries themselves and removes a victim from its own index.
+///
+/// Queues hold entry ids in arrays, so a miss touches no entry record:
+/// S3-FIFO's small and main queues are FIFO rings; SIEVE is two rings, the
+/// entries the hand has passed and those ahead of it (new ones join the
+/// latter), which keeps SIEVE's order without unlinking from the middle;
+/// LRU, whose hits reorder, is a doubly linked list in two arrays of links.
+/// Free entries are a bitmap. Stale entries leave a queue only at its old
+/// end (the sweep, eviction): a stale entry found by a lookup stays where
+/// it is and is refreshed in place when its key is inserted again.
+///
+/// Not thread-safe: the shard's mutex serializes every call. A struct of
+/// pointers, so copies share state and using it never touches a reference
+/// count; `deallocate()` frees it.
+///
+/// - Complexity: O(1) amortized per call; SIEVE and S3-FIFO evictions pass
+///   over entries seen since their last pass, each at most a few times.
+package struct EvictionQueues<Frequencies: EvictionFrequencies> {
+    /// A free entry's frequency byte: above every policy's limit, so lock-free readers never bump it.
+    package static var free: UInt8 { 0xFF }
+    static var none: UInt32 { .max }
+
+    /// A FIFO ring of entry ids; `capacity` ids fit, as many as there are entries.
+    struct Ring {
+        var ids: UnsafeMutablePointer<UInt32>
+        var start = 0
+        var count = 0
+    }
+
+    struct State {
+        var count = 0
+        /// S3-FIFO: small, main. SIEVE: passed by the hand, ahead of the hand.
+        /// LRU: their arrays are the previous and next links.
+        var first: Ring, second: Ring
+        var lruHead: UInt32 = EvictionQueues.none, lruTail: UInt32 = EvictionQueues.none
+        var freeCursor = 0
+        var admissionAttempts = 0
+        var ghostPosition = 0
+    }
+
+    package let capacity: Int
+    package let eviction: EvictionPolicy
+    let doorkeeperAdmission: Bool
+    /// S3-FIFO's small queue target, a tenth of the capacity.
+    let smallCapacity: Int
+    package let frequencies: Frequencies
+    let state: UnsafeMutablePointer<State>
+    /// LRU's previous and next links (the rings' arrays, which LRU never swaps).
+    let previous: UnsafeMutablePointer<UInt32>
+    let next: UnsafeMutablePointer<UInt32>
+    /// One bit per entry, set when it is free.
+    let freeBits: UnsafeMutablePointer<UInt64>
+    let freeWords: Int
+    /// Doorkeeper bits: a key is admitted on its second miss in a window.
+    let doorkeeper: UnsafeMutablePointer<UInt64>
+    let doorkeeperMask: Int
+    /// S3-FIFO ghost: a ring of fingerprints of keys evicted from the small queue, and a counting filter over it.
+    let ghostRing: UnsafeMutablePointer<UInt32>
+    let ghostCapacity: Int
+    let ghostCounts: UnsafeMutablePointer<UInt8>
+    let ghostMask: Int
+
+    /// Every entry starts free; `frequencies` are set to `free` here.
+    package init(capacity: Int, eviction: EvictionPolicy, admission: AdmissionPolicy, frequencies: Frequencies) {
+        self.capacity = max(1, capacity)
+        self.eviction = eviction
+        doorkeeperAdmission = admission == .doorkeeper
+        smallCapacity = max(1, self.capacity / 10)
+        self.frequencies = frequencies
+        previous = .allocate(capacity: self.capacity)
+        previous.initialize(repeating: Self.none, count: self.capacity)
+        next = .allocate(capacity: self.capacity)
+        next.initialize(repeating: Self.none, count: self.capacity)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(first: Ring(ids: previous), second: Ring(ids: next)))
+        freeWords = (self.capacity + 63) / 64
+        freeBits = .allocate(capacity: freeWords)
+        freeBits.initialize(repeating: ~0, count: freeWords)
+        if self.capacity & 63 != 0 { freeBits[freeWords - 1] = (UInt64(1) << UInt64(self.capacity & 63)) - 1 }
+        for id in 0..<UInt32(self.capacity) { frequencies.store(id, Self.free) }
+        var doorkeeperBits = 64
+        while doorkeeperBits < self.capacity * 4 { doorkeeperBits <<= 1 }
+        let doorkeeperWords = doorkeeperAdmission ? doorkeeperBits / 64 : 1
+        doorkeeper = .allocate(capacity: doorkeeperWords)
+        doorkeeper.initialize(repeating: 0, count: doorkeeperWords)
+        doorkeeperMask = doorkeeperBits - 1
+        ghostCapacity = eviction == .s3fifo ? max(1, self.capacity - smallCapacity) : 1
+        ghostRing = .allocate(capacity: ghostCapacity)
+        ghostRing.initialize(repeating: 0, count: ghostCapacity)
+        var ghostSize = 8
+        while ghostSize < ghostCapacity * 2 { ghostSize <<= 1 }
+        let ghostSlots = eviction == .s3fifo ? ghostSize : 1
+        ghostCounts = .allocate(capacity: ghostSlots)
+        ghostCounts.initialize(repeating: 0, count: ghostSlots)
+        ghostMask = ghostSlots - 1
+    }
+
+    package func deallocate() {
+        state.deallocate()
+        previous.deallocate()
+        next.deallocate()
+        freeBits.deallocate()
+        doorkeeper.deallocate()
+        ghostRing.deallocate()
+        ghostCounts.deallocate()
+    }
+
+    /// Bytes held besides the frequency bytes.
+    package var retainedBytes: Int {
+        MemoryLayout<State>.stride + capacity * 8 + freeWords * 8
+            + (doorkeeperAdmission ? (doorkeeperMask + 1) / 8 : 8) + ghostCapacity * 4 + ghostMask + 1
+    }
+
+    /// Entries in the queues (cached, fresh or stale).
+    package var count: Int { state.pointee.count }
+
+    // MARK: Hits
+
+    /// Records a hit. SIEVE and S3-FIFO readers that hold no lock call `bump` directly.
+    @inline(__always)
+    package func touch(_ id: UInt32) {
+        switch eviction {
+        case .lru: moveToHead(id)
+        case .sieve: frequencies.bump(id, limit: 1)
+        case .s3fifo: frequencies.bump(id, limit: 3)
+        }
+    }
+
+    /// The most a hit raises a frequency byte.
+    package static func maximumFrequency(_ eviction: EvictionPolicy) -> UInt8 { eviction == .sieve ? 1 : 3 }
+
+    // MARK: Misses
+
+    /// Whether a missed key may be placed: always, or with the doorkeeper on
+    /// its second miss in the current window.
+    @inline(__always)
+    package func admit(_ hash: UInt64) -> Bool { !doorkeeperAdmission || doorkeeperAdmits(hash) }
+
+    /// Places an admitted key: the sweep, an eviction when full, then a free
+    /// entry (`preferred` when it is free) joins its queue. Returns the entry.
+    ///
+    /// `isStale(id)` says whether a queued entry has expired (or belongs to
+    /// an old policy); `release(id, evicted)` must take a swept (`evicted`
+    /// false) or evicted entry out of the caller's index before its id is
+    /// reused. `fingerprint(id)` gives an entry's `fingerprint(hash)`, for
+    /// S3-FIFO's ghost.
+    @inline(__always)
+    package func place(hash: UInt64, preferred: UInt32, isStale: (UInt32) -> Bool, fingerprint: (UInt32) -> UInt32,
+                       release: (UInt32, Bool) -> Void) -> UInt32 {
+        sweep(isStale: isStale, release: release)
+        var reuse = Self.none
+        if state.pointee.count >= capacity {
+            reuse = evict(fingerprint: fingerprint)
+            release(reuse, true)
+            markFree(reuse)
+        }
+        // The preferred entry when free (lookups try it first), else the one
+        // just evicted (its line is warm), else any free one.
+        let id = isFree(preferred) ? preferred : reuse != Self.none ? reuse : anyFree()
+        markUsed(id)
+        frequencies.store(id, 0)
+        state.pointee.count += 1
+        switch eviction {
+        case .lru: pushHead(id)
+        case .sieve: push(id, &state.pointee.second)
+        case .s3fifo:
+            if ghostContains(fingerprint: Self.fingerprint(hash)) { push(id, &state.pointee.second) }
+            else { push(id, &state.pointee.first) }
+        }
+        return id
+    }
+
+    /// The ghost's fingerprint of a key's hash (its low 32 bits, never 0).
+    @inline(__always)
+    package static func fingerprint(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash) | 1 }
+
+    // MARK: Admission
+
+    func doorkeeperAdmits(_ hash: UInt64) -> Bool {
+        let bit = Int(truncatingIfNeeded: hash >> 17) & doorkeeperMask
+        let word = doorkeeper + (bit >> 6)
+        let mask = UInt64(1) << UInt64(bit & 63)
+        if word.pointee & mask != 0 { return true }
+        word.pointee |= mask
+        state.pointee.admissionAttempts += 1
+        // Forget the window periodically, as TinyLFU resets its sketch.
+        if state.pointee.admissionAttempts >= capacity * 4 {
+            doorkeeper.update(repeating: 0, count: (doorkeeperMask + 1) / 64)
+            state.pointee.admissionAttempts = 0
+        }
+        return false
+    }
+
+    // MARK: Free entries
+
+    @inline(__always) func isFree(_ id: UInt32) -> Bool { freeBits[Int(id) >> 6] & (1 << UInt64(id & 63)) != 0 }
+    @inline(__always) func markUsed(_ id: UInt32) { freeBits[Int(id) >> 6] &= ~(1 << UInt64(id & 63)) }
+
+    @inline(__always)
+    func markFree(_ id: UInt32) {
+        freeBits[Int(id) >> 6] |= 1 << UInt64(id & 63)
+        frequencies.store(id, Self.free)
+        state.pointee.count -= 1
+    }
+
+    /// A free entry, found from a cursor that moves on only past full words.
+    /// Called only when the queues hold fewer than `capacity` entries.
+    func anyFree() -> UInt32 {
+        var w = state.pointee.freeCursor
+        while freeBits[w] == 0 { w = w + 1 == freeWords ? 0 : w + 1 }
+        state.pointee.freeCursor = w
+        return UInt32(w * 64 + freeBits[w].trailingZeroBitCount)
+    }
+
+    // MARK: Sweep and eviction
+
+    /// Amortized expiry: drops the oldest entry of each queue when stale.
+    @inline(__always)
+    func sweep(isStale: (UInt32) -> Bool, release: (UInt32, Bool) -> Void) {
+        switch eviction {
+        case .lru:
+            let tail = state.pointee.lruTail
+            if tail != Self.none && isStale(tail) { unlink(tail); release(tail, false); markFree(tail) }
+        case .sieve:
+            // The oldest entry: the first the hand passed, else the hand's.
+            if state.pointee.first.count > 0 { sweepFront(&state.pointee.first, isStale: isStale, release: release) }
+            else { sweepFront(&state.pointee.second, isStale: isStale, release: release) }
+        case .s3fifo:
+            sweepFront(&state.pointee.second, isStale: isStale, release: release)
+            sweepFront(&state.pointee.first, isStale: isStale, release: release)
+        }
+    }
+
+    @inline(__always)
+    func sweepFront(_ ring: inout Ring, isStale: (UInt32) -> Bool, release: (UInt32, Bool) -> Void) {
+        guard ring.count > 0 else { return }
+        let id = ring.ids[ring.start]
+        guard isStale(id) else { return }
+        _ = pop(&ring)
+        release(id, false)
+        markFree(id)
+    }
+
+    /// Takes the victim out of its queue and returns it (the caller releases it).
+    func evict(fingerprint: (UInt32) -> UInt32) -> UInt32 {
+        switch eviction {
+        case .lru:
+            let tail = state.pointee.lruTail
+            unlink(tail)
+            return tail
+        case .sieve:
+            // The hand is the front of `second`; entries it spares move to `first`.
+            while true {
+                if state.pointee.second.count == 0 {
+                    // The hand wraps: the entries it passed are ahead of it again.
+                    let passed = state.pointee.first
+                    state.pointee.first = state.pointee.second
+                    state.pointee.second = passed
+                }
+                let id = pop(&state.pointee.second)
+                if frequencies.load(id) == 0 { return id }
+                frequencies.store(id, 0)
+                push(id, &state.pointee.first)
+            }
+        case .s3fifo:
+            while true {
+                let small = state.pointee.first.count
+                if small > 0 && (small >= smallCapacity || state.pointee.second.count == 0) {
+                    let id = pop(&state.pointee.first)
+                    if frequencies.load(id) > 0 {
+                        // Seen again while on probation: promoted to the main queue.
+                        frequencies.store(id, 0)
+                        push(id, &state.pointee.second)
+                        continue
+                    }
+                    ghostAdd(fingerprint(id))
+                    return id
+                }
+                let id = pop(&state.pointee.second)
+                let f = frequencies.load(id)
+                if f > 0 {
+                    frequencies.store(id, f - 1)
+                    push(id, &state.pointee.second)
+                    continue
+                }
+                return id
+            }
+        }
+    }
+
+    // MARK: Rings
+
+    @inline(__always)
+    func push(_ id: UInt32, _ ring: inout Ring) {
+        var end = ring.start + ring.count
+        if end >= capacity { end -= capacity }
+        ring.ids[end] = id
+        ring.count += 1
+    }
+
+    @inline(__always)
+    func pop(_ ring: inout Ring) -> UInt32 {
+        let id = ring.ids[ring.start]
+        ring.start = ring.start + 1 == capacity ? 0 : ring.start + 1
+        ring.count -= 1
+        return id
+    }
+
+    // MARK: LRU list
+
+    @inline(__always)
+    func pushHead(_ id: UInt32) {
+        let head = state.pointee.lruHead
+        previous[Int(id)] = Self.none
+        next[Int(id)] = head
+        if head != Self.none { previous[Int(head)] = id } else { state.pointee.lruTail = id }
+        state.pointee.lruHead = id
+    }
+
+    @inline(__always)
+    func unlink(_ id: UInt32) {
+        let p = previous[Int(id)], n = next[Int(id)]
+        if p != Self.none { next[Int(p)] = n } else { state.pointee.lruHead = n }
+        if n != Self.none { previous[Int(n)] = p } else { state.pointee.lruTail = p }
+    }
+
+    @inline(__always)
+    func moveToHead(_ id: UInt32) {
+        guard state.pointee.lruHead != id else { return }
+        unlink(id)
+        pushHead(id)
+    }
+
+    // MARK: Ghost (S3-FIFO)
+
+    @inline(__always)
+    func ghostContains(fingerprint: UInt32) -> Bool { ghostCounts[Int(fingerprint) & ghostMask] > 0 }
+
+    func ghostAdd(_ fingerprint: UInt32) {
+        let position = state.pointee.ghostPosition
+        let old = ghostRing[position]
+        if old != 0 { ghostCounts[Int(old) & ghostMask] -= 1 }
+        ghostRing[position] = fingerprint
+        if ghostCounts[Int(fingerprint) & ghostMask] < 255 { ghostCounts[Int(fingerprint) & ghostMask] += 1 } else { ghostRing[position] = 0 }
+        state.pointee.ghostPosition = position + 1 == ghostCapacity ? 0 : position + 1
+    }
+}
+
+extension EvictionFrequencies {
+    /// Raises a frequency byte by one up to `limit`, storing only when it
+    /// changes, so a hot entry's line stays shared between cores. A free
+    /// entry's byte (`free`) is above every limit and never changes here.
+    @inline(__always)
+    package func bump(_ id: UInt32, limit: UInt8) {
+        let f = load(id)
+        if f < limit { store(id, f &+ 1) }
+    }
+}

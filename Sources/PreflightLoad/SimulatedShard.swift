@@ -1,0 +1,91 @@
+package import PreflightCache
+
+/// One shard of the `sharded` cache over key ids in virtual time, for
+/// `simulate`: the shards' own `EvictionQueues` (LRU, SIEVE, S3-FIFO, the
+/// doorkeeper, the ghost, the sweep) with the same lookup and insert steps,
+/// where an entry is a key id and an expiry instead of a record.
+///
+/// Single-threaded; `deallocate()` frees it.
+package struct SimulatedShard {
+    package let queues: EvictionQueues<PlainFrequencies>
+    let frequencies: UnsafeMutablePointer<UInt8>
+    /// Each key's entry, or -1.
+    var entryOfKey: [Int32]
+    var keyOfEntry: [Int32]
+    var expiry: [UInt64]
+    /// Each key's hash: it picks doorkeeper bits and ghost fingerprints, as the cache's hash of the key's bytes does.
+    let hashes: [UInt64]
+    package private(set) var peak = 0
+    package private(set) var evicted = 0
+    package private(set) var expired = 0
+    package private(set) var rejected = 0
+
+    package init(hashes: [UInt64], capacity: Int, eviction: EvictionPolicy, admission: AdmissionPolicy) {
+        let capacity = max(1, capacity)
+        frequencies = .allocate(capacity: capacity)
+        frequencies.initialize(repeating: 0, count: capacity)
+        queues = EvictionQueues(capacity: capacity, eviction: eviction, admission: admission, frequencies: PlainFrequencies(bytes: frequencies))
+        self.hashes = hashes
+        entryOfKey = [Int32](repeating: -1, count: hashes.count)
+        keyOfEntry = [Int32](repeating: -1, count: capacity)
+        expiry = [UInt64](repeating: 0, count: capacity)
+    }
+
+    package func deallocate() {
+        queues.deallocate()
+        frequencies.deallocate()
+    }
+
+    package var count: Int { queues.count }
+
+    /// A hit when key `k` is cached and fresh (then touched); a stale entry stays, to be refreshed by `insert`.
+    package mutating func lookup(_ k: Int, now: UInt64) -> Bool {
+        let id = entryOfKey[k]
+        guard id >= 0, now < expiry[Int(id)] else { return false }
+        queues.touch(UInt32(id))
+        return true
+    }
+
+    /// Caches key `k` after a miss until `expiry`: refreshed in place when
+    /// its stale entry is still queued, else admitted and placed.
+    package mutating func insert(_ k: Int, expiry until: UInt64, now: UInt64) {
+        if entryOfKey[k] >= 0 {
+            let id = Int(entryOfKey[k])
+            if now >= expiry[id] { expired += 1 }
+            expiry[id] = until
+            return
+        }
+        let hash = hashes[k]
+        guard queues.admit(hash) else {
+            rejected += 1
+            return
+        }
+        let id = withUnsafeMutablePointer(to: &self) { shard in
+            shard.pointee.queues.place(hash: hash, preferred: UInt32(truncatingIfNeeded: hash % UInt64(shard.pointee.keyOfEntry.count)),
+                                       isStale: { now >= shard.pointee.expiry[Int($0)] },
+                                       fingerprint: { EvictionQueues<PlainFrequencies>.fingerprint(shard.pointee.hashes[Int(shard.pointee.keyOfEntry[Int($0)])]) },
+                                       release: { victim, wasEvicted in
+                                           if wasEvicted { shard.pointee.evicted += 1 } else { shard.pointee.expired += 1 }
+                                           shard.pointee.entryOfKey[Int(shard.pointee.keyOfEntry[Int(victim)])] = -1
+                                           shard.pointee.keyOfEntry[Int(victim)] = -1
+                                       })
+        }
+        entryOfKey[k] = Int32(id)
+        keyOfEntry[Int(id)] = Int32(k)
+        expiry[Int(id)] = until
+        peak = max(peak, queues.count)
+    }
+}
+
+extension SimulatedShard {
+    /// A stand-in for the cache's seeded hash of a key's bytes: key ids mixed
+    /// (SplitMix64's finalizer), so doorkeeper and ghost collide as hashed keys do.
+    package static func hashes(keys: Int, seed: UInt64 = 0x5EED) -> [UInt64] {
+        (0..<keys).map { k in
+            var z = UInt64(k) &+ seed &* 0x9E37_79B9_7F4A_7C15
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+}
