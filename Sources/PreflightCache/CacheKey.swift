@@ -16,11 +16,9 @@ enum CacheKey {
     /// padded to a multiple of 8) hold a 40-byte origin, a method and four
     /// typical header names, and keep an entry within 128 bytes.
     static let maximumWords = 12
-    /// Words a key buffer must have: parts of up to 48 bytes are written as
-    /// 6-word windows, which may reach 5 words past the key's last word, and
-    /// the last two words stay zero, for loads that must read nothing.
-    static let bufferWords = maximumWords + 8
-    static let windowWords = 6
+    /// Words a key buffer must have: the key, and one more that the hash
+    /// reads as zero when the key has an odd number of words.
+    static let bufferWords = maximumWords + 2
     /// The most header names normalized; more make the request uncacheable.
     static let maximumHeaderNames = 32
 
@@ -28,9 +26,8 @@ enum CacheKey {
     /// closure and stack checks that `withUnsafeTemporaryAllocation` costs on
     /// every lookup.
     struct Buffer {
-        var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                    UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
-            = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+            = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     }
 
     /// Calls `body` with a zeroed key buffer of `bufferWords` words on the stack.
@@ -52,10 +49,11 @@ enum CacheKey {
     @inline(__always)
     static func words(_ byteCount: Int) -> Int { (byteCount + 7) >> 3 }
 
-    /// Writes the key's words into `words` (`bufferWords` of them; the first
-    /// `maximumWords` hold the key, zero past its end) and returns its shape,
-    /// or nil when the request is uncacheable: too long, too many names, or a
-    /// malformed header list (which the engine denies cheaply).
+    /// Writes the key's words into `words` (`bufferWords` of them): the
+    /// parts one after another, each zero-padded to whole words, and a zero
+    /// word after an odd count, so the hash can take words in pairs. Returns
+    /// the key's shape, or nil when the request is uncacheable: too long, too
+    /// many names, or a malformed header list (which the engine denies cheaply).
     ///
     /// With `normalizing` false the header list is copied as it came, unchecked:
     /// a lookup key that can only match a stored (browser-form) key when the
@@ -65,25 +63,17 @@ enum CacheKey {
     @inline(__always)
     static func build(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
                       normalizing: Bool, into words: UnsafeMutablePointer<UInt64>) -> Shape? {
-        let originWords = Self.words(origin.count), methodWords = Self.words(method.count)
-        var used = originWords + methodWords
-        guard used <= maximumWords else { return nil }
-        // All 12 words are defined (zero past the key), so hashing and comparing
-        // can always cover 12 words: loops of a fixed count, no mispredicted exits.
-        words.update(repeating: 0, count: bufferWords)
-        let zero = UnsafeRawPointer(words + bufferWords - 2)
-        copyPart(origin, to: words, zero: zero)
-        copyPart(method, to: words + originWords, zero: zero)
+        let headerCount = requestHeaders?.count ?? 0
+        var used = Self.words(origin.count) + Self.words(method.count)
+        let rawFits = used + Self.words(headerCount) <= maximumWords
+        guard used <= maximumWords, rawFits || normalizing else { return nil }
+        used = copyWords(origin, to: words)
+        used += copyWords(method, to: words + used)
         var headerLength = 0
-        if let headers = requestHeaders, headers.count > 0 {
-            let headerWords = Self.words(headers.count)
-            let fits = used + headerWords <= maximumWords
-            if fits && (!normalizing || isBrowserForm(headers)) {
-                copyPart(headers, to: words + used, zero: zero)
-                headerLength = headers.count
-                used += headerWords
-            } else if !normalizing {
-                return nil
+        if let headers = requestHeaders, headerCount > 0 {
+            if rawFits && (!normalizing || isBrowserForm(headers)) {
+                used += copyWords(headers, to: words + used)
+                headerLength = headerCount
             } else {
                 // Normalizing may shorten the list (spaces, duplicates): try it even when the raw list is too long.
                 let out = UnsafeMutableRawPointer(words + used)
@@ -94,55 +84,29 @@ enum CacheKey {
                 used += padded >> 3
             }
         }
+        words[used] = 0
         return Shape(lengths: UInt64(origin.count) | UInt64(method.count) << 8 | UInt64(headerLength) << 16, wordCount: used)
     }
 
-    /// Copies a part as whole little-endian words, zero-padded, with no branch
-    /// on its length for parts of 1 to 48 bytes: request parts vary in length
-    /// from one request to the next, and a mispredicted branch costs more than
-    /// the few instructions this spends instead. Each load reads either the
-    /// part or the 8 zero bytes at `zero` (an address select), so nothing
-    /// outside the part is read. Parts of 8 to 48 bytes write a window of 6
-    /// words (zero past the part); longer parts take a loop.
-    /// (`@_transparent`: the optimizer declines `@inline(__always)` here, and
-    /// the call costs as much as the copy.)
-    @_transparent
-    static func copyPart(_ bytes: UnsafeRawBufferPointer, to words: UnsafeMutablePointer<UInt64>, zero: UnsafeRawPointer) {
-        let n = bytes.count
-        guard n > 0 else { return }
-        let p = bytes.baseAddress.unsafelyUnwrapped
-        if n >= 8 && n <= windowWords * 8 {
-            for k in 0..<windowWords {
-                words[k] = (k * 8 + 8 <= n ? p + k * 8 : zero).loadUnaligned(as: UInt64.self)
-            }
-            // The tail: the part's last 8 bytes, shifted down past those the full words hold.
-            let rest = n & 7
-            let tail = p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) >> UInt64((64 - rest * 8) & 63)
-            words[n >> 3] = rest == 0 ? 0 : tail
-        } else if n < 8 {
-            // 4, 2 and 1 bytes as the length's bits say.
-            let four = n & 4, two = n & 2
-            let a = UInt64((four != 0 ? p : zero).loadUnaligned(as: UInt32.self))
-            let b = UInt64((two != 0 ? p + four : zero).loadUnaligned(as: UInt16.self))
-            let c = UInt64((n & 1 != 0 ? p + four + two : zero).load(as: UInt8.self))
-            words[0] = a | b << UInt64(four * 8) | c << UInt64((four + two) * 8)
-        } else {
-            copyWords(bytes, to: words)
-        }
-    }
-
     /// Copies `bytes` as whole little-endian words, zero-padding the last one,
-    /// without reading a byte outside `bytes`.
-    @inline(__always)
-    static func copyWords(_ bytes: UnsafeRawBufferPointer, to words: UnsafeMutablePointer<UInt64>) {
+    /// without reading a byte outside `bytes` or writing past the last word.
+    /// Returns the words written. (`@_transparent`: the optimizer declines
+    /// `@inline(__always)` here, and the call costs as much as the copy.)
+    @_transparent
+    static func copyWords(_ bytes: UnsafeRawBufferPointer, to words: UnsafeMutablePointer<UInt64>) -> Int {
         let n = bytes.count
-        guard n > 0 else { return }
+        guard n > 0 else { return 0 }
         let p = bytes.baseAddress.unsafelyUnwrapped
-        let full = n >> 3
-        for i in 0..<full { words[i] = p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self) }
+        let full = n &>> 3
+        var i = 0
+        while i < full {
+            words[i] = p.loadUnaligned(fromByteOffset: i &<< 3, as: UInt64.self)
+            i &+= 1
+        }
         let rest = n & 7
-        guard rest > 0 else { return }
+        guard rest > 0 else { return full }
         words[full] = tailWord(p, count: n, rest: rest)
+        return full &+ 1
     }
 
     /// The last `rest` (1...7) bytes of the `count` at `p`, zero-padded.

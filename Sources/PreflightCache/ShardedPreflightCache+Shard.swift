@@ -26,7 +26,6 @@ struct Shard {
     static let none: UInt32 = .max
     /// An entry record: 16 words, two cache lines.
     static let recordWords = 16
-    static let keyWords = CacheKey.maximumWords
     // Record layout (word index): expiry; meta (generation, reason); shape
     // (key lengths, low 32 bits of the hash); the key words; one spare word.
     static let wExpiry = 0, wMeta = 1, wShape = 2, wKey = 3
@@ -140,30 +139,24 @@ struct Shard {
         Int(truncatingIfNeeded: (UInt64(tag) &* UInt64(indexSize)) >> 32)
     }
 
-    /// Compares `key` with entry `id`'s shape and key words.
+    /// Compares `key` with entry `id`'s shape word (lengths and hash bits,
+    /// which turn away almost every other key) and its `words` key words.
     @inline(__always)
     func keyEquals(_ id: UInt32, _ key: UnsafePointer<UInt64>, shapeWord: UInt64, words: Int) -> Bool {
-        let base = Int(id) * Self.recordWords
-        guard records[base + Self.wShape].load(ordering: .relaxed) == shapeWord else { return false }
-        for w in 0..<words where records[base + Self.wKey + w].load(ordering: .relaxed) != key[w] {
-            return false
-        }
-        return true
-    }
-
-    /// The same comparison over all 12 key words (zero past the key in both),
-    /// without an early exit or a variable count: no branch to mispredict, and
-    /// the loads of both of the record's cache lines are in flight at once.
-    @inline(__always)
-    func keyEqualsBranchless(_ id: UInt32, _ key: UnsafePointer<UInt64>, shapeWord: UInt64) -> Bool {
-        Self.keyEqualsBranchless(records, id, key, shapeWord: shapeWord)
+        Self.keyEquals(records, id, key, shapeWord: shapeWord, words: words)
     }
 
     @inline(__always)
-    static func keyEqualsBranchless(_ records: UnsafeMutablePointer<Atomic<UInt64>>, _ id: UInt32, _ key: UnsafePointer<UInt64>, shapeWord: UInt64) -> Bool {
+    static func keyEquals(_ records: UnsafeMutablePointer<Atomic<UInt64>>, _ id: UInt32, _ key: UnsafePointer<UInt64>, shapeWord: UInt64,
+                          words: Int) -> Bool {
         let record = records + Int(id) &* recordWords
-        var difference = record[wShape].load(ordering: .relaxed) ^ shapeWord
-        for w in 0..<keyWords { difference |= record[wKey + w].load(ordering: .relaxed) ^ key[w] }
+        guard record[wShape].load(ordering: .relaxed) == shapeWord else { return false }
+        var difference: UInt64 = 0
+        var w = 0
+        while w < words {
+            difference |= record[wKey &+ w].load(ordering: .relaxed) ^ key[w]
+            w &+= 1
+        }
         return difference == 0
     }
 
@@ -173,7 +166,7 @@ struct Shard {
     @inline(__always)
     func find(hash: UInt64, key: UnsafePointer<UInt64>, shape: CacheKey.Shape) -> UInt32 {
         let guess = preferred(hash)
-        if keyEqualsBranchless(guess, key, shapeWord: Self.shapeWord(shape, hash: hash)) { return guess }
+        if keyEquals(guess, key, shapeWord: Self.shapeWord(shape, hash: hash), words: shape.wordCount) { return guess }
         return probe(hash: hash, key: key, shape: shape).entry
     }
 
@@ -258,7 +251,7 @@ struct Shard {
                               })
         setWord(id, Self.wShape, Self.shapeWord(shape, hash: hash))
         setWord(id, Self.wExpiry, expiry)
-        for w in 0..<Self.keyWords { setWord(id, Self.wKey + w, key[w]) }
+        for w in 0..<shape.wordCount { setWord(id, Self.wKey + w, key[w]) }
         setWord(id, Self.wMeta, meta)
         // Removals shift index entries back: the slot found before them may have moved.
         if slot < 0 || released { slot = probe(hash: hash, key: key, shape: shape).slot }

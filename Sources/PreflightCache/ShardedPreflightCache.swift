@@ -126,16 +126,18 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
 
     /// The key's hash: each pair of words is folded by one 64x64->128 multiply
     /// with its own secret, and the products are summed, so the multiplies do
-    /// not wait on each other (a chained hash waits on one per word). All 12
-    /// words are hashed (zero past the key; the shape's lengths tell keys
-    /// apart), so the loop has a fixed count and no branch to mispredict.
+    /// not wait on each other (a chained hash waits on one per word). The
+    /// finish folds in the shape's lengths, which tell apart keys whose parts
+    /// split differently.
     ///
-    /// - Complexity: O(1): six multiplies.
+    /// - Complexity: O(words): one multiply per two words, and one more.
     @inline(__always)
     func hash(_ key: UnsafePointer<UInt64>, _ shape: CacheKey.Shape) -> UInt64 {
         var sum: UInt64 = 0
-        for i in stride(from: 0, to: CacheKey.maximumWords, by: 2) {
-            sum &+= fold(key[i] ^ secrets[i], key[i + 1] ^ secrets[i + 1])
+        var i = 0
+        while i < shape.wordCount {
+            sum &+= fold(key[i] ^ secrets[i], key[i &+ 1] ^ secrets[i &+ 1])
+            i &+= 2
         }
         let finish = CacheKey.maximumWords
         return fold(sum ^ secrets[finish], shape.lengths ^ secrets[finish + 1])
@@ -206,7 +208,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         if before & 1 != 0 { return Shard.missing }
         let shardRecords = records + s &* recordWordsPerShard
         var id = Shard.preferred(hash, capacity: recordsPerShard)
-        if !Shard.keyEqualsBranchless(shardRecords, id, key, shapeWord: Shard.shapeWord(shape, hash: hash)) {
+        if !Shard.keyEquals(shardRecords, id, key, shapeWord: Shard.shapeWord(shape, hash: hash), words: shape.wordCount) {
             id = probeWithoutLock(shard: s, key: key, shape: shape, hash: hash)
             if id == Shard.none {
                 atomicMemoryFence(ordering: .acquiring)

@@ -5,9 +5,8 @@ import PreflightWorkload
 import Testing
 
 @Suite struct CacheKeyTests {
-    /// Part copies are exactly the bytes, zero-padded, for every length (the
-    /// 1-7 byte path, the 8-48 byte window, the loop past it) and every
-    /// offset, and write nothing past their window.
+    /// Part copies are exactly the bytes, zero-padded, for every length and
+    /// every offset, and write nothing past their last word.
     @Test func partCopiesAreExactAndZeroPadded() {
         var rng = SplitMix64(seed: 11)
         let source = (0..<80).map { _ in UInt8(truncatingIfNeeded: rng.next() | 1) }
@@ -15,17 +14,15 @@ import Testing
             for offset in 0..<8 {
                 for length in 0...70 {
                     let part = UnsafeRawBufferPointer(rebasing: all[offset..<(offset + length)])
-                    // A buffer as the cache uses it: zero, with the zero words at its end.
-                    var words = [UInt64](repeating: 0, count: 12)
-                    words.withUnsafeMutableBufferPointer { buffer in
-                        let zero = UnsafeRawPointer(buffer.baseAddress! + 10)
-                        CacheKey.copyPart(part, to: buffer.baseAddress!, zero: zero)
-                    }
+                    let sentinel: UInt64 = 0xA5A5_A5A5_A5A5_A5A5
+                    var words = [UInt64](repeating: sentinel, count: 12)
+                    let written = words.withUnsafeMutableBufferPointer { buffer in CacheKey.copyWords(part, to: buffer.baseAddress!) }
                     let used = (length + 7) / 8
+                    #expect(written == used)
                     let bytes = words.prefix(used).flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> UInt64($0 * 8)) } }
                     #expect(Array(bytes.prefix(length)) == Array(part), "offset \(offset) length \(length)")
                     #expect(bytes.dropFirst(length).allSatisfy { $0 == 0 }, "offset \(offset) length \(length)")
-                    #expect(words[used...].allSatisfy { $0 == 0 }, "nonzero past the part at length \(length)")
+                    #expect(words[used...].allSatisfy { $0 == sentinel }, "written past the part at length \(length)")
                 }
             }
         }
