@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "InternalByteUtilities", swiftSettings: strictness),
         .target(name: "OriginMatching", dependencies: ["InternalByteUtilities"], swiftSettings: strictness),
         .target(name: "CORSPolicy", dependencies: ["OriginMatching", "JSONValue", "InternalByteUtilities"], swiftSettings: strictness),
-        .target(name: "PreflightCache", dependencies: ["CORSPolicy", "OriginMatching"], swiftSettings: strictness),
+        .target(name: "PreflightCache", dependencies: ["CORSPolicy", "OriginMatching", "InternalByteUtilities"], swiftSettings: strictness),
         .target(name: "PreflightWorkload", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue"], swiftSettings: strictness),
         .target(name: "PreflightLoad", dependencies: [
             "PreflightWorkload", "PreflightCache", "CORSPolicy", "OriginMatching", "JSONValue",
@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strictness),
         .testTarget(name: "OriginMatchingTests", dependencies: ["OriginMatching", "PreflightWorkload"], swiftSettings: strictness),
         .testTarget(name: "CORSPolicyTests", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue", "PreflightWorkload", "InternalByteUtilities"], swiftSettings: strictness),
-        .testTarget(name: "PreflightCacheTests", dependencies: ["PreflightCache", "CORSPolicy", "OriginMatching", "PreflightWorkload"], swiftSettings: strictness),
+        .testTarget(name: "PreflightCacheTests", dependencies: ["PreflightCache", "CORSPolicy", "OriginMatching", "PreflightWorkload", "InternalByteUtilities"], swiftSettings: strictness),
         .testTarget(name: "PreflightLoadTests", dependencies: ["PreflightLoad", "PreflightWorkload", "CORSPolicy", "OriginMatching"], swiftSettings: strictness),
     ],
     swiftLanguageModes: [.v6]

@@ -78,6 +78,10 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
     /// LRU's previous and next links (the rings' arrays, which LRU never swaps).
     let previous: UnsafeMutablePointer<UInt32>
     let next: UnsafeMutablePointer<UInt32>
+    /// Per entry: its expiry in ticks (high 32 bits) and its hash's low 32
+    /// bits, so the sweep, the ghost and the caller's index removal never
+    /// read an entry's record (a trip to memory each).
+    let entryWords: UnsafeMutablePointer<UInt64>
     /// One bit per entry, set when it is free.
     let freeBits: UnsafeMutablePointer<UInt64>
     let freeWords: Int
@@ -103,6 +107,8 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
         next.initialize(repeating: Self.none, count: self.capacity)
         state = .allocate(capacity: 1)
         state.initialize(to: State(first: Ring(ids: previous), second: Ring(ids: next)))
+        entryWords = .allocate(capacity: self.capacity)
+        entryWords.initialize(repeating: 0, count: self.capacity)
         freeWords = (self.capacity + 63) / 64
         freeBits = .allocate(capacity: freeWords)
         freeBits.initialize(repeating: ~0, count: freeWords)
@@ -130,6 +136,7 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
         previous.deallocate()
         next.deallocate()
         freeBits.deallocate()
+        entryWords.deallocate()
         doorkeeper.deallocate()
         ghostRing.deallocate()
         ghostCounts.deallocate()
@@ -137,7 +144,7 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
 
     /// Bytes held besides the frequency bytes.
     package var retainedBytes: Int {
-        MemoryLayout<State>.stride + capacity * 8 + freeWords * 8
+        MemoryLayout<State>.stride + capacity * 16 + freeWords * 8
             + (doorkeeperAdmission ? (doorkeeperMask + 1) / 8 : 8) + ghostCapacity * 4 + ghostMask + 1
     }
 
@@ -166,21 +173,19 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
     @inline(__always)
     package func admit(_ hash: UInt64) -> Bool { !doorkeeperAdmission || doorkeeperAdmits(hash) }
 
-    /// Places an admitted key: the sweep, an eviction when full, then a free
-    /// entry (`preferred` when it is free) joins its queue. Returns the entry.
+    /// Places an admitted key that expires at `expiry` (nanoseconds): the
+    /// sweep, an eviction when full, then a free entry (`preferred` when it is
+    /// free) joins its queue. Returns the entry.
     ///
-    /// `isStale(id)` says whether a queued entry has expired (or belongs to
-    /// an old policy); `release(id, evicted)` must take a swept (`evicted`
-    /// false) or evicted entry out of the caller's index before its id is
-    /// reused. `fingerprint(id)` gives an entry's `fingerprint(hash)`, for
-    /// S3-FIFO's ghost.
+    /// `release(id, evicted)` must take a swept (`evicted` false) or evicted
+    /// entry out of the caller's index (`hashBits(id)` gives its hash's low 32
+    /// bits) before its id is reused.
     @inline(__always)
-    package func place(hash: UInt64, preferred: UInt32, isStale: (UInt32) -> Bool, fingerprint: (UInt32) -> UInt32,
-                       release: (UInt32, Bool) -> Void) -> UInt32 {
-        sweep(isStale: isStale, release: release)
+    package func place(hash: UInt64, expiry: UInt64, now: UInt64, preferred: UInt32, release: (UInt32, Bool) -> Void) -> UInt32 {
+        sweep(now: now, release: release)
         var reuse = Self.none
         if state.pointee.count >= capacity {
-            reuse = evict(fingerprint: fingerprint)
+            reuse = evict()
             release(reuse, true)
             markFree(reuse)
         }
@@ -189,6 +194,7 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
         let id = isFree(preferred) ? preferred : reuse != Self.none ? reuse : anyFree()
         markUsed(id)
         frequencies.store(id, 0)
+        entryWords[Int(id)] = UInt64(Self.tick(expiry)) << 32 | hash & 0xFFFF_FFFF
         state.pointee.count += 1
         switch eviction {
         case .lru: pushHead(id)
@@ -203,6 +209,29 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
     /// The ghost's fingerprint of a key's hash (its low 32 bits, never 0).
     @inline(__always)
     package static func fingerprint(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash) | 1 }
+
+    /// Sets a queued entry's expiry, when its key is decided again in place.
+    @inline(__always)
+    package func setExpiry(_ id: UInt32, _ expiry: UInt64) {
+        entryWords[Int(id)] = UInt64(Self.tick(expiry)) << 32 | entryWords[Int(id)] & 0xFFFF_FFFF
+    }
+
+    /// The low 32 bits of the hash an entry was placed with.
+    @inline(__always)
+    package func hashBits(_ id: UInt32) -> UInt32 { UInt32(truncatingIfNeeded: entryWords[Int(id)]) }
+
+    /// Nanoseconds in ticks of 2^20 ns (about 1 ms), wrapping every 52 days,
+    /// rounded up: the sweep never drops an entry before its expiry.
+    @inline(__always)
+    static func tick(_ nanoseconds: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: (nanoseconds &+ (1 << 20 - 1)) >> 20) }
+
+    /// Whether an entry's expiry tick has come (wrapping: entries expired
+    /// more than 26 days ago look fresh here and wait for eviction instead;
+    /// lookups compare the exact expiry).
+    @inline(__always)
+    func isExpired(_ id: UInt32, tick: UInt32) -> Bool {
+        Int32(bitPattern: tick &- UInt32(truncatingIfNeeded: entryWords[Int(id)] >> 32)) >= 0
+    }
 
     // MARK: Admission
 
@@ -244,35 +273,37 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
 
     // MARK: Sweep and eviction
 
-    /// Amortized expiry: drops the oldest entry of each queue when stale.
+    /// Amortized expiry: drops the oldest entry of each queue once expired.
+    /// Reads only the entries' words here, never the caller's records.
     @inline(__always)
-    func sweep(isStale: (UInt32) -> Bool, release: (UInt32, Bool) -> Void) {
+    func sweep(now: UInt64, release: (UInt32, Bool) -> Void) {
+        let tick = UInt32(truncatingIfNeeded: now >> 20) // rounded down: never ahead of `now`
         switch eviction {
         case .lru:
             let tail = state.pointee.lruTail
-            if tail != Self.none && isStale(tail) { unlink(tail); release(tail, false); markFree(tail) }
+            if tail != Self.none && isExpired(tail, tick: tick) { unlink(tail); release(tail, false); markFree(tail) }
         case .sieve:
             // The oldest entry: the first the hand passed, else the hand's.
-            if state.pointee.first.count > 0 { sweepFront(&state.pointee.first, isStale: isStale, release: release) }
-            else { sweepFront(&state.pointee.second, isStale: isStale, release: release) }
+            if state.pointee.first.count > 0 { sweepFront(&state.pointee.first, tick: tick, release: release) }
+            else { sweepFront(&state.pointee.second, tick: tick, release: release) }
         case .s3fifo:
-            sweepFront(&state.pointee.second, isStale: isStale, release: release)
-            sweepFront(&state.pointee.first, isStale: isStale, release: release)
+            sweepFront(&state.pointee.second, tick: tick, release: release)
+            sweepFront(&state.pointee.first, tick: tick, release: release)
         }
     }
 
     @inline(__always)
-    func sweepFront(_ ring: inout Ring, isStale: (UInt32) -> Bool, release: (UInt32, Bool) -> Void) {
+    func sweepFront(_ ring: inout Ring, tick: UInt32, release: (UInt32, Bool) -> Void) {
         guard ring.count > 0 else { return }
         let id = ring.ids[ring.start]
-        guard isStale(id) else { return }
+        guard isExpired(id, tick: tick) else { return }
         _ = pop(&ring)
         release(id, false)
         markFree(id)
     }
 
     /// Takes the victim out of its queue and returns it (the caller releases it).
-    func evict(fingerprint: (UInt32) -> UInt32) -> UInt32 {
+    func evict() -> UInt32 {
         switch eviction {
         case .lru:
             let tail = state.pointee.lruTail
@@ -303,7 +334,7 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
                         push(id, &state.pointee.second)
                         continue
                     }
-                    ghostAdd(fingerprint(id))
+                    ghostAdd(Self.fingerprint(UInt64(hashBits(id))))
                     return id
                 }
                 let id = pop(&state.pointee.second)

@@ -226,6 +226,7 @@ struct Shard {
                 // Stale (or inserted by another thread meanwhile): refresh it in
                 // place, keeping its queue position and frequency.
                 if isStale(existing, now: now, generation: currentGeneration) { header.pointee.expired += 1 }
+                queues.setExpiry(existing, expiry)
                 beginWrite()
                 setWord(existing, Self.wExpiry, expiry)
                 setWord(existing, Self.wMeta, meta)
@@ -241,14 +242,11 @@ struct Shard {
         beginWrite()
         defer { endWrite() }
         var released = false
-        let id = queues.place(hash: hash, preferred: preferred(hash),
-                              isStale: { isStale($0, now: now, generation: currentGeneration) },
-                              fingerprint: { EvictionQueues<AtomicFrequencies>.fingerprint(word($0, Self.wShape) >> 32) },
-                              release: { victim, evicted in
-                                  released = true
-                                  if evicted { header.pointee.evicted += 1 } else { header.pointee.expired += 1 }
-                                  removeFromIndex(victim)
-                              })
+        let id = queues.place(hash: hash, expiry: expiry, now: now, preferred: preferred(hash)) { victim, evicted in
+            released = true
+            if evicted { header.pointee.evicted += 1 } else { header.pointee.expired += 1 }
+            removeFromIndex(victim)
+        }
         setWord(id, Self.wShape, Self.shapeWord(shape, hash: hash))
         setWord(id, Self.wExpiry, expiry)
         for w in 0..<shape.wordCount { setWord(id, Self.wKey + w, key[w]) }
@@ -261,7 +259,7 @@ struct Shard {
     /// Takes an entry out of the index by backward-shift deletion and clears
     /// its shape word, so no lookup matches it (inside a write window).
     func removeFromIndex(_ id: UInt32) {
-        var i = home(tag: tag(word(id, Self.wShape) >> 32))
+        var i = home(tag: tag(UInt64(queues.hashBits(id))))
         while index[i].load(ordering: .relaxed) & idMask != id + 1 { i = i + 1 == indexSize ? 0 : i + 1 }
         var j = i
         while true {

@@ -53,6 +53,7 @@ package struct SimulatedShard {
             let id = Int(entryOfKey[k])
             if now >= expiry[id] { expired += 1 }
             expiry[id] = until
+            queues.setExpiry(UInt32(id), until)
             return
         }
         let hash = hashes[k]
@@ -61,14 +62,12 @@ package struct SimulatedShard {
             return
         }
         let id = withUnsafeMutablePointer(to: &self) { shard in
-            shard.pointee.queues.place(hash: hash, preferred: UInt32(truncatingIfNeeded: hash % UInt64(shard.pointee.keyOfEntry.count)),
-                                       isStale: { now >= shard.pointee.expiry[Int($0)] },
-                                       fingerprint: { EvictionQueues<PlainFrequencies>.fingerprint(shard.pointee.hashes[Int(shard.pointee.keyOfEntry[Int($0)])]) },
-                                       release: { victim, wasEvicted in
-                                           if wasEvicted { shard.pointee.evicted += 1 } else { shard.pointee.expired += 1 }
-                                           shard.pointee.entryOfKey[Int(shard.pointee.keyOfEntry[Int(victim)])] = -1
-                                           shard.pointee.keyOfEntry[Int(victim)] = -1
-                                       })
+            shard.pointee.queues.place(hash: hash, expiry: until, now: now, preferred: UInt32(truncatingIfNeeded: hash % UInt64(shard.pointee.keyOfEntry.count))) {
+                victim, wasEvicted in
+                if wasEvicted { shard.pointee.evicted += 1 } else { shard.pointee.expired += 1 }
+                shard.pointee.entryOfKey[Int(shard.pointee.keyOfEntry[Int(victim)])] = -1
+                shard.pointee.keyOfEntry[Int(victim)] = -1
+            }
         }
         entryOfKey[k] = Int32(id)
         keyOfEntry[Int(id)] = Int32(k)

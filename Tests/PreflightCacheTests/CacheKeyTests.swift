@@ -28,6 +28,39 @@ import Testing
         }
     }
 
+    /// The key's normalization (a word at a time) agrees with
+    /// `RequestHeaderList.normalized` on random lists: mixed case, spaces
+    /// and tabs, duplicates, shared prefixes longer than a word, empty
+    /// elements and bytes that are not token characters.
+    @Test func normalizationAgreesWithTheHeaderListGrammar() {
+        var rng = SplitMix64(seed: 23)
+        let names = ["Content-Type", "content-type", "X-Request-ID", "x-request-id-extra", "X-Request-Idx", "Authorization",
+                     "accept", "ACCEPT-VERSION", "a", "B", "x-custom-header-number-one", "X-CUSTOM-HEADER-NUMBER-TWO", "x_under^score|~"]
+        let separators = [",", ", ", " ,", ",\t", ",,", " , "]
+        var compared = 0
+        for round in 0..<20_000 {
+            var list = ""
+            for k in 0..<Int(rng.next() % 6) {
+                if k > 0 { list += separators[Int(rng.next() % UInt64(separators.count))] }
+                list += names[Int(rng.next() % UInt64(names.count))]
+            }
+            if round % 10 == 0 { list += ["@", " x y", "\u{7f}", "é"][Int(rng.next() % 4)] }
+            if round % 7 == 0 { list = " " + list + "\t" }
+            let expected = RequestHeaderList.normalized(list)
+            var buffer = [UInt8](repeating: 0xAA, count: 96 + 8)
+            let length = Array(list.utf8).withUnsafeBytes { value in
+                buffer.withUnsafeMutableBytes { CacheKey.normalize(value, into: $0.baseAddress!, capacity: 96) }
+            }
+            if let expected, expected.utf8.count <= 96 {
+                #expect(length.map { String(decoding: buffer.prefix($0), as: UTF8.self) } == expected, "\(list.debugDescription)")
+                compared += 1
+            } else if expected == nil {
+                #expect(length == nil, "\(list.debugDescription) is malformed")
+            }
+        }
+        #expect(compared > 10_000)
+    }
+
     /// The word-at-a-time browser-form check agrees with the byte-wise one on
     /// random lists built from characters that sit on every class boundary.
     @Test func browserFormCheckAgreesWithTheBytewiseCheck() {
