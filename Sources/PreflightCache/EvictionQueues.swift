@@ -174,7 +174,7 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
     package func admit(_ hash: UInt64) -> Bool { !doorkeeperAdmission || doorkeeperAdmits(hash) }
 
     /// Places an admitted key that expires at `expiry` (nanoseconds): the
-    /// sweep, an eviction when full, then a free entry (`preferred` when it is
+    /// sweep while not full, an eviction when full, then a free entry (`preferred` when it is
     /// free) joins its queue. Returns the entry.
     ///
     /// `release(id, evicted)` must take a swept (`evicted` false) or evicted
@@ -182,7 +182,9 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
     /// bits) before its id is reused.
     @inline(__always)
     package func place(hash: UInt64, expiry: UInt64, now: UInt64, preferred: UInt32, release: (UInt32, Bool) -> Void) -> UInt32 {
-        sweep(now: now, release: release)
+        // A full shard evicts anyway; the sweep (a trip to memory per queue
+        // end) runs only while there is room, to give back expired entries.
+        if state.pointee.count < capacity { sweep(now: now, release: release) }
         var reuse = Self.none
         if state.pointee.count >= capacity {
             reuse = evict()

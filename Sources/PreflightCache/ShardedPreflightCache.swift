@@ -61,6 +61,10 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     let records: UnsafeMutablePointer<Atomic<UInt64>>
     let frequencies: UnsafeMutablePointer<Atomic<UInt8>>
     let versions: UnsafeMutablePointer<Atomic<UInt64>>
+    let indexes: UnsafeMutablePointer<Atomic<UInt32>>
+    let indexSizePerShard: Int
+    /// Every shard's `idMask` (all shards have the same size).
+    let idMask: UInt32
     let recordWordsPerShard: Int
     /// Entries per shard; the effective capacity is `perShard * shardCount`.
     public let perShard: Int
@@ -100,6 +104,8 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         records = recordSlab.words
         frequencies = frequencySlab.words
         versions = versionSlab.words
+        indexes = indexSlab.words
+        indexSizePerShard = indexSize
         shards = .allocate(capacity: count)
         for i in 0..<count {
             (shards + i).initialize(to: Shard(capacity: perShardEntries, eviction: configuration.eviction, admission: configuration.effectiveAdmission,
@@ -108,6 +114,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
                                               frequency: frequencySlab.words + i * perShardEntries,
                                               version: versionSlab.words + i * Self.versionStride))
         }
+        idMask = shards[0].idMask
     }
 
     deinit {
@@ -208,8 +215,21 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         if before & 1 != 0 { return Shard.missing }
         let shardRecords = records + s &* recordWordsPerShard
         var id = Shard.preferred(hash, capacity: recordsPerShard)
+        // The index's home slot is loaded before the preferred record is
+        // compared, so both trips to memory overlap: when another key holds
+        // the preferred record (as in a full shard), the slot is already here.
+        let tag = UInt32(truncatingIfNeeded: hash) & ~idMask
+        let homeSlot = indexes + s &* indexSizePerShard + Int(truncatingIfNeeded: (UInt64(tag) &* UInt64(indexSizePerShard)) >> 32)
+        let first = homeSlot.pointee.load(ordering: .relaxed)
         if !Shard.keyEquals(shardRecords, id, key, shapeWord: Shard.shapeWord(shape, hash: hash), words: shape.wordCount) {
-            id = probeWithoutLock(shard: s, key: key, shape: shape, hash: hash)
+            if first == 0 {
+                id = Shard.none
+            } else if first & ~idMask == tag && Shard.keyEquals(shardRecords, (first & idMask) &- 1, key, shapeWord: Shard.shapeWord(shape, hash: hash),
+                                                                  words: shape.wordCount) {
+                id = (first & idMask) &- 1
+            } else {
+                id = probeWithoutLock(shard: s, key: key, shape: shape, hash: hash)
+            }
             if id == Shard.none {
                 atomicMemoryFence(ordering: .acquiring)
                 seen = before
