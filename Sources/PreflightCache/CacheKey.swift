@@ -89,6 +89,45 @@ enum CacheKey {
         return Shape(lengths: UInt64(origin.count) | UInt64(method.count) << 8 | UInt64(headerLength) << 16, wordCount: used)
     }
 
+    /// The lookup key of a request as it came (its header list unchecked,
+    /// as `build` with `normalizing` false) and its hash, in one pass: each
+    /// word is hashed as it is stored. nil when the request is too long.
+    @inline(__always)
+    static func buildHashing(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
+                             into words: UnsafeMutablePointer<UInt64>, hasher: KeyHasher) -> (shape: Shape, hash: UInt64)? {
+        let headerCount = requestHeaders?.count ?? 0
+        guard Self.words(origin.count) &+ Self.words(method.count) &+ Self.words(headerCount) <= maximumWords else { return nil }
+        var sum: UInt64 = 0
+        var used = copyHashing(origin, to: words, at: 0, hasher, &sum)
+        used = copyHashing(method, to: words, at: used, hasher, &sum)
+        if let headers = requestHeaders { used = copyHashing(headers, to: words, at: used, hasher, &sum) }
+        let shape = Shape(lengths: UInt64(origin.count) | UInt64(method.count) << 8 | UInt64(headerCount) << 16, wordCount: used)
+        return (shape, hasher.finish(sum, shape.lengths))
+    }
+
+    /// `copyWords` to `words + u`, adding each word's hash to `sum`; returns the next word's index.
+    @_transparent
+    static func copyHashing(_ bytes: UnsafeRawBufferPointer, to words: UnsafeMutablePointer<UInt64>, at u: Int, _ hasher: KeyHasher,
+                            _ sum: inout UInt64) -> Int {
+        let n = bytes.count
+        guard n > 0 else { return u }
+        let p = bytes.baseAddress.unsafelyUnwrapped
+        let full = n &>> 3
+        var i = 0
+        while i < full {
+            let w = p.loadUnaligned(fromByteOffset: i &<< 3, as: UInt64.self)
+            words[u &+ i] = w
+            sum &+= hasher.word(w, at: u &+ i)
+            i &+= 1
+        }
+        let rest = n & 7
+        guard rest > 0 else { return u &+ full }
+        let w = tailWord(p, count: n, rest: rest)
+        words[u &+ full] = w
+        sum &+= hasher.word(w, at: u &+ full)
+        return u &+ full &+ 1
+    }
+
     /// Copies `bytes` as whole little-endian words, zero-padding the last one,
     /// without reading a byte outside `bytes` or writing past the last word.
     /// Returns the words written. (`@_transparent`: the optimizer declines
@@ -316,6 +355,45 @@ enum CacheKey {
                 length += name.count
             }
             return length
+        }
+    }
+
+    /// The keyed hash of a key: each word, xored with its position's
+    /// secret, is multiplied (64x64->128, halves folded) by a secret odd
+    /// multiplier, and the products are summed, so the multiplies do not
+    /// wait on each other and a word can be hashed as it is copied. The
+    /// finish folds in the shape's lengths, which tell apart keys whose
+    /// parts split differently.
+    ///
+    /// - Complexity: O(words): one multiply per word, and one more.
+    struct KeyHasher {
+        /// `maximumWords` position secrets, the multiplier, two finishing secrets.
+        let secrets: UnsafePointer<UInt64>
+        static let secretCount = maximumWords + 3
+
+        @inline(__always)
+        static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+            let product = a.multipliedFullWidth(by: b)
+            return product.high ^ product.low
+        }
+
+        @inline(__always)
+        func word(_ w: UInt64, at position: Int) -> UInt64 { Self.fold(w ^ secrets[position], secrets[maximumWords]) }
+
+        @inline(__always)
+        func finish(_ sum: UInt64, _ lengths: UInt64) -> UInt64 {
+            Self.fold(sum ^ secrets[maximumWords + 1], lengths ^ secrets[maximumWords + 2])
+        }
+
+        @inline(__always)
+        func hash(_ key: UnsafePointer<UInt64>, _ shape: Shape) -> UInt64 {
+            var sum: UInt64 = 0
+            var u = 0
+            while u < shape.wordCount {
+                sum &+= word(key[u], at: u)
+                u &+= 1
+            }
+            return finish(sum, shape.lengths)
         }
     }
 

@@ -65,7 +65,9 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
         var lruHead: UInt32 = EvictionQueues.none, lruTail: UInt32 = EvictionQueues.none
         var freeCursor = 0
         var admissionAttempts = 0
-        var ghostPosition = 0
+        /// Fingerprints added to the ghost's current generation, and which bit (1 or 2) it sets.
+        var ghostAdded = 0
+        var ghostGeneration: UInt64 = 1
     }
 
     package let capacity: Int
@@ -88,10 +90,16 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
     /// Doorkeeper bits: a key is admitted on its second miss in a window.
     let doorkeeper: UnsafeMutablePointer<UInt64>
     let doorkeeperMask: Int
-    /// S3-FIFO ghost: a ring of fingerprints of keys evicted from the small queue, and a counting filter over it.
-    let ghostRing: UnsafeMutablePointer<UInt32>
+    /// S3-FIFO ghost: fingerprints of keys evicted from the small queue, in
+    /// two generations of bits (two bits a slot, 32 slots a word). A
+    /// generation holds `ghostCapacity` additions, then the older one is
+    /// cleared and refilled, so the ghost remembers the last `ghostCapacity`
+    /// to `2 * ghostCapacity` evictions. Adding and testing touch one word
+    /// (a FIFO of fingerprints with a counting filter touched three).
+    let ghostWords: UnsafeMutablePointer<UInt64>
+    let ghostWordCount: Int
     let ghostCapacity: Int
-    let ghostCounts: UnsafeMutablePointer<UInt8>
+    /// Slots - 1: at least 8 slots per remembered key, so about 1 in 5 keys never evicted looks remembered.
     let ghostMask: Int
 
     /// Every entry starts free; `frequencies` are set to `free` here.
@@ -121,13 +129,12 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
         doorkeeper.initialize(repeating: 0, count: doorkeeperWords)
         doorkeeperMask = doorkeeperBits - 1
         ghostCapacity = eviction == .s3fifo ? max(1, self.capacity - smallCapacity) : 1
-        ghostRing = .allocate(capacity: ghostCapacity)
-        ghostRing.initialize(repeating: 0, count: ghostCapacity)
-        var ghostSize = 8
-        while ghostSize < ghostCapacity * 2 { ghostSize <<= 1 }
-        let ghostSlots = eviction == .s3fifo ? ghostSize : 1
-        ghostCounts = .allocate(capacity: ghostSlots)
-        ghostCounts.initialize(repeating: 0, count: ghostSlots)
+        var ghostSlots = 32
+        while ghostSlots < ghostCapacity * 8 { ghostSlots <<= 1 }
+        if eviction != .s3fifo { ghostSlots = 32 }
+        ghostWordCount = ghostSlots / 32
+        ghostWords = .allocate(capacity: ghostWordCount)
+        ghostWords.initialize(repeating: 0, count: ghostWordCount)
         ghostMask = ghostSlots - 1
     }
 
@@ -138,14 +145,13 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
         freeBits.deallocate()
         entryWords.deallocate()
         doorkeeper.deallocate()
-        ghostRing.deallocate()
-        ghostCounts.deallocate()
+        ghostWords.deallocate()
     }
 
     /// Bytes held besides the frequency bytes.
     package var retainedBytes: Int {
         MemoryLayout<State>.stride + capacity * 16 + freeWords * 8
-            + (doorkeeperAdmission ? (doorkeeperMask + 1) / 8 : 8) + ghostCapacity * 4 + ghostMask + 1
+            + (doorkeeperAdmission ? (doorkeeperMask + 1) / 8 : 8) + ghostWordCount * 8
     }
 
     /// Entries in the queues (cached, fresh or stale).
@@ -397,15 +403,23 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
     // MARK: Ghost (S3-FIFO)
 
     @inline(__always)
-    func ghostContains(fingerprint: UInt32) -> Bool { ghostCounts[Int(fingerprint) & ghostMask] > 0 }
+    func ghostContains(fingerprint: UInt32) -> Bool {
+        let slot = Int(fingerprint) & ghostMask
+        return (ghostWords[slot >> 5] >> UInt64((slot & 31) * 2)) & 3 != 0
+    }
 
     func ghostAdd(_ fingerprint: UInt32) {
-        let position = state.pointee.ghostPosition
-        let old = ghostRing[position]
-        if old != 0 { ghostCounts[Int(old) & ghostMask] -= 1 }
-        ghostRing[position] = fingerprint
-        if ghostCounts[Int(fingerprint) & ghostMask] < 255 { ghostCounts[Int(fingerprint) & ghostMask] += 1 } else { ghostRing[position] = 0 }
-        state.pointee.ghostPosition = position + 1 == ghostCapacity ? 0 : position + 1
+        let slot = Int(fingerprint) & ghostMask
+        ghostWords[slot >> 5] |= state.pointee.ghostGeneration << UInt64((slot & 31) * 2)
+        state.pointee.ghostAdded += 1
+        if state.pointee.ghostAdded >= ghostCapacity {
+            // The other generation, the older, is forgotten and refilled.
+            let next: UInt64 = state.pointee.ghostGeneration == 1 ? 2 : 1
+            let keep = ~(0x5555_5555_5555_5555 &* next)
+            for w in 0..<ghostWordCount { ghostWords[w] &= keep }
+            state.pointee.ghostGeneration = next
+            state.pointee.ghostAdded = 0
+        }
     }
 }
 

@@ -36,14 +36,16 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     let shardShift: UInt64
     let holder: PolicyHolder
     let clock: any PreflightClock
-    /// The system clock is read directly, not through the existential: a witness call on every lookup costs more than the read.
+    /// With the system clock, lookups read `ClockTicker`'s word instead of calling the clock.
     let systemClock: Bool
+    let tickerNow: UnsafeMutablePointer<Atomic<UInt64>>?
     /// Whether hits skip the shard mutex (SIEVE and S3-FIFO; LRU reorders on every hit).
     let optimisticReads: Bool
     /// The most a hit raises an entry's frequency byte: SIEVE's visited bit, S3-FIFO's 2-bit count.
     let maximumFrequency: UInt8
-    /// Per-cache random secrets for the key hash (one per key word, two for the finish).
+    /// Per-cache random secrets for the key hash.
     let secrets: UnsafeMutablePointer<UInt64>
+    let hasher: CacheKey.KeyHasher
     public let configuration: CacheConfiguration
     /// Hits, uncacheable lookups and misses found without the mutex, counted per thread.
     let counters = ThreadCounters()
@@ -85,11 +87,13 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         holder = PolicyHolder(evaluator, deniedTTLSeconds: configuration.deniedTTLSeconds)
         self.clock = clock
         systemClock = clock is SystemPreflightClock
+        tickerNow = systemClock ? ClockTicker.shared.now : nil
         optimisticReads = configuration.eviction != .lru
         maximumFrequency = configuration.eviction == .sieve ? 1 : 3
         var generator = SystemRandomNumberGenerator()
-        secrets = .allocate(capacity: CacheKey.maximumWords + 2)
-        for i in 0..<(CacheKey.maximumWords + 2) { (secrets + i).initialize(to: generator.next() | 1) }
+        secrets = .allocate(capacity: CacheKey.KeyHasher.secretCount)
+        for i in 0..<CacheKey.KeyHasher.secretCount { (secrets + i).initialize(to: generator.next() | 1) }
+        hasher = CacheKey.KeyHasher(secrets: secrets)
         // Records, index slots, frequency bytes and versions of all shards in
         // four slabs, the big ones on huge pages when the system allows (fewer
         // TLB misses on a multi-megabyte working set).
@@ -125,30 +129,9 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         secrets.deallocate()
     }
 
+    /// The key's hash (`CacheKey.KeyHasher`, with this cache's secrets).
     @inline(__always)
-    func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        let product = a.multipliedFullWidth(by: b)
-        return product.high ^ product.low
-    }
-
-    /// The key's hash: each pair of words is folded by one 64x64->128 multiply
-    /// with its own secret, and the products are summed, so the multiplies do
-    /// not wait on each other (a chained hash waits on one per word). The
-    /// finish folds in the shape's lengths, which tell apart keys whose parts
-    /// split differently.
-    ///
-    /// - Complexity: O(words): one multiply per two words, and one more.
-    @inline(__always)
-    func hash(_ key: UnsafePointer<UInt64>, _ shape: CacheKey.Shape) -> UInt64 {
-        var sum: UInt64 = 0
-        var i = 0
-        while i < shape.wordCount {
-            sum &+= fold(key[i] ^ secrets[i], key[i &+ 1] ^ secrets[i &+ 1])
-            i &+= 2
-        }
-        let finish = CacheKey.maximumWords
-        return fold(sum ^ secrets[finish], shape.lengths ^ secrets[finish + 1])
-    }
+    func hash(_ key: UnsafePointer<UInt64>, _ shape: CacheKey.Shape) -> UInt64 { hasher.hash(key, shape) }
 
     public var capacity: Int { perShard * shardCount }
 
@@ -173,7 +156,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
                        hit: inout Bool) -> PreflightReason {
         CacheKey.withBuffer { key -> PreflightReason in
-            let now = systemClock ? SystemPreflightClock().nanoseconds() : clock.nanoseconds()
+            let now = systemClock ? tickerNow.unsafelyUnwrapped.pointee.load(ordering: .relaxed) : clock.nanoseconds()
             let generation = holder.generation.load(ordering: .acquiring)
             // Hits first look the request up by its header bytes as they came. Every
             // stored key is in browser form, so a match means the request's list is
@@ -183,11 +166,11 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
             // and would cost a trip to memory, and go straight to normalizing.
             let plainlyNotBrowserForm = requestHeaders.map(CacheKey.isPlainlyNotBrowserForm) ?? false
             let raw = plainlyNotBrowserForm ? nil
-                : CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: false, into: key)
+                : CacheKey.buildHashing(origin: origin, method: method, requestHeaders: requestHeaders, into: key, hasher: hasher)
             var rawResult = Shard.missing
             var rawVersion: UInt64 = 0
             if optimisticReads, let raw {
-                rawResult = lookupWithoutLock(key: key, shape: raw, hash: hash(key, raw), now: now, generation: generation, version: &rawVersion)
+                rawResult = lookupWithoutLock(key: key, shape: raw.shape, hash: raw.hash, now: now, generation: generation, version: &rawVersion)
                 if rawResult < Shard.stale {
                     hit = true
                     return PreflightReason(code: rawResult)
@@ -264,23 +247,23 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     /// (fewer registers spilled, a shorter prologue).
     @inline(never)
     func decideAfterMiss(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
-                         key: UnsafeMutablePointer<UInt64>, raw: CacheKey.Shape?, rawResult: UInt8, rawVersion: UInt64,
+                         key: UnsafeMutablePointer<UInt64>, raw: (shape: CacheKey.Shape, hash: UInt64)?, rawResult: UInt8, rawVersion: UInt64,
                          now: UInt64, generation: UInt32, hit: inout Bool) -> PreflightReason {
         // The key proper: the raw one when its list is in browser form, else the normalized list.
-        let shape: CacheKey.Shape
+        let shape: CacheKey.Shape, hash: UInt64
         var result = Shard.missing, seen = rawVersion
         var rawIsTheKey = false
         if let raw, requestHeaders == nil || requestHeaders!.isEmpty || CacheKey.isBrowserForm(requestHeaders!) {
-            shape = raw
+            (shape, hash) = raw
             result = rawResult
             rawIsTheKey = true
         } else if let normalized = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: true, into: key) {
             shape = normalized
+            hash = self.hash(key, shape)
         } else {
             counters.increment(Self.uncacheableCounter)
             return holder.withCurrent { $0.evaluate(origin: origin, method: method, requestHeaders: requestHeaders) }
         }
-        let hash = hash(key, shape)
         let shard = shard(for: hash)
         if optimisticReads && !rawIsTheKey {
             // A normalized list (non-browser clients): its hits take no lock either.
