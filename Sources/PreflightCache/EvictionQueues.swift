@@ -80,10 +80,9 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
     /// LRU's previous and next links (the rings' arrays, which LRU never swaps).
     let previous: UnsafeMutablePointer<UInt32>
     let next: UnsafeMutablePointer<UInt32>
-    /// Per entry: its expiry in ticks (high 32 bits) and its hash's low 32
-    /// bits, so the sweep, the ghost and the caller's index removal never
-    /// read an entry's record (a trip to memory each).
-    let entryWords: UnsafeMutablePointer<UInt64>
+    /// Per entry: its expiry in ticks, so the sweep never reads an entry's
+    /// record (a trip to memory each).
+    let expiryTicks: UnsafeMutablePointer<UInt32>
     /// One bit per entry, set when it is free.
     let freeBits: UnsafeMutablePointer<UInt64>
     let freeWords: Int
@@ -115,8 +114,8 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
         next.initialize(repeating: Self.none, count: self.capacity)
         state = .allocate(capacity: 1)
         state.initialize(to: State(first: Ring(ids: previous), second: Ring(ids: next)))
-        entryWords = .allocate(capacity: self.capacity)
-        entryWords.initialize(repeating: 0, count: self.capacity)
+        expiryTicks = .allocate(capacity: self.capacity)
+        expiryTicks.initialize(repeating: 0, count: self.capacity)
         freeWords = (self.capacity + 63) / 64
         freeBits = .allocate(capacity: freeWords)
         freeBits.initialize(repeating: ~0, count: freeWords)
@@ -143,14 +142,14 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
         previous.deallocate()
         next.deallocate()
         freeBits.deallocate()
-        entryWords.deallocate()
+        expiryTicks.deallocate()
         doorkeeper.deallocate()
         ghostWords.deallocate()
     }
 
     /// Bytes held besides the frequency bytes.
     package var retainedBytes: Int {
-        MemoryLayout<State>.stride + capacity * 16 + freeWords * 8
+        MemoryLayout<State>.stride + capacity * 12 + freeWords * 8
             + (doorkeeperAdmission ? (doorkeeperMask + 1) / 8 : 8) + ghostWordCount * 8
     }
 
@@ -184,16 +183,19 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
     /// free) joins its queue. Returns the entry.
     ///
     /// `release(id, evicted)` must take a swept (`evicted` false) or evicted
-    /// entry out of the caller's index (`hashBits(id)` gives its hash's low 32
-    /// bits) before its id is reused.
+    /// entry out of the caller's index before its id is reused. `hashBits(id)`
+    /// gives the low 32 bits of a queued entry's hash (for S3-FIFO's ghost):
+    /// the shard reads them from the victim's record, the line its
+    /// replacement is about to be written to.
     @inline(__always)
-    package func place(hash: UInt64, expiry: UInt64, now: UInt64, preferred: UInt32, release: (UInt32, Bool) -> Void) -> UInt32 {
+    package func place(hash: UInt64, expiry: UInt64, now: UInt64, preferred: UInt32, hashBits: (UInt32) -> UInt32,
+                       release: (UInt32, Bool) -> Void) -> UInt32 {
         // A full shard evicts anyway; the sweep (a trip to memory per queue
         // end) runs only while there is room, to give back expired entries.
         if state.pointee.count < capacity { sweep(now: now, release: release) }
         var reuse = Self.none
         if state.pointee.count >= capacity {
-            reuse = evict()
+            reuse = evict(hashBits: hashBits)
             release(reuse, true)
             markFree(reuse)
         }
@@ -202,7 +204,7 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
         let id = isFree(preferred) ? preferred : reuse != Self.none ? reuse : anyFree()
         markUsed(id)
         frequencies.store(id, 0)
-        entryWords[Int(id)] = UInt64(Self.tick(expiry)) << 32 | hash & 0xFFFF_FFFF
+        expiryTicks[Int(id)] = Self.tick(expiry)
         state.pointee.count += 1
         switch eviction {
         case .lru: pushHead(id)
@@ -221,12 +223,8 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
     /// Sets a queued entry's expiry, when its key is decided again in place.
     @inline(__always)
     package func setExpiry(_ id: UInt32, _ expiry: UInt64) {
-        entryWords[Int(id)] = UInt64(Self.tick(expiry)) << 32 | entryWords[Int(id)] & 0xFFFF_FFFF
+        expiryTicks[Int(id)] = Self.tick(expiry)
     }
-
-    /// The low 32 bits of the hash an entry was placed with.
-    @inline(__always)
-    package func hashBits(_ id: UInt32) -> UInt32 { UInt32(truncatingIfNeeded: entryWords[Int(id)]) }
 
     /// Nanoseconds in ticks of 2^20 ns (about 1 ms), wrapping every 52 days,
     /// rounded up: the sweep never drops an entry before its expiry.
@@ -238,7 +236,7 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
     /// lookups compare the exact expiry).
     @inline(__always)
     func isExpired(_ id: UInt32, tick: UInt32) -> Bool {
-        Int32(bitPattern: tick &- UInt32(truncatingIfNeeded: entryWords[Int(id)] >> 32)) >= 0
+        Int32(bitPattern: tick &- expiryTicks[Int(id)]) >= 0
     }
 
     // MARK: Admission
@@ -311,7 +309,7 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
     }
 
     /// Takes the victim out of its queue and returns it (the caller releases it).
-    func evict() -> UInt32 {
+    func evict(hashBits: (UInt32) -> UInt32) -> UInt32 {
         switch eviction {
         case .lru:
             let tail = state.pointee.lruTail

@@ -242,7 +242,8 @@ struct Shard {
         beginWrite()
         defer { endWrite() }
         var released = false
-        let id = queues.place(hash: hash, expiry: expiry, now: now, preferred: preferred(hash)) { victim, evicted in
+        let id = queues.place(hash: hash, expiry: expiry, now: now, preferred: preferred(hash),
+                              hashBits: { UInt32(truncatingIfNeeded: word($0, Self.wShape) >> 32) }) { victim, evicted in
             released = true
             if evicted { header.pointee.evicted += 1 } else { header.pointee.expired += 1 }
             removeFromIndex(victim)
@@ -259,7 +260,7 @@ struct Shard {
     /// Takes an entry out of the index by backward-shift deletion and clears
     /// its shape word, so no lookup matches it (inside a write window).
     func removeFromIndex(_ id: UInt32) {
-        var i = home(tag: tag(UInt64(queues.hashBits(id))))
+        var i = home(tag: tag(word(id, Self.wShape) >> 32))
         while index[i].load(ordering: .relaxed) & idMask != id + 1 { i = i + 1 == indexSize ? 0 : i + 1 }
         var j = i
         while true {

@@ -62,7 +62,8 @@ package struct SimulatedShard {
             return
         }
         let id = withUnsafeMutablePointer(to: &self) { shard in
-            shard.pointee.queues.place(hash: hash, expiry: until, now: now, preferred: UInt32(truncatingIfNeeded: hash % UInt64(shard.pointee.keyOfEntry.count))) {
+            shard.pointee.queues.place(hash: hash, expiry: until, now: now, preferred: UInt32(truncatingIfNeeded: hash % UInt64(shard.pointee.keyOfEntry.count)),
+                                       hashBits: { UInt32(truncatingIfNeeded: shard.pointee.hashes[Int(shard.pointee.keyOfEntry[Int($0)])]) }) {
                 victim, wasEvicted in
                 if wasEvicted { shard.pointee.evicted += 1 } else { shard.pointee.expired += 1 }
                 shard.pointee.entryOfKey[Int(shard.pointee.keyOfEntry[Int(victim)])] = -1
