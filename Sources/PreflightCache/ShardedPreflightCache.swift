@@ -188,7 +188,8 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     /// `Shard.stale` when its entry has expired, both as of `version`;
     /// `Shard.missing` when a writer interfered (the caller then takes the mutex).
     ///
-    /// - Complexity: O(1) expected; one trip to memory when the key lives in its preferred record.
+    /// - Complexity: O(1) expected; one trip to memory when the key lives in
+    ///   its preferred record, two overlapping ones and a third otherwise.
     @inline(__always)
     func lookupWithoutLock(key: UnsafePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, now: UInt64, generation: UInt32,
                            version seen: inout UInt64) -> UInt8 {
@@ -207,8 +208,8 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         if !Shard.keyEquals(shardRecords, id, key, shapeWord: Shard.shapeWord(shape, hash: hash), words: shape.wordCount) {
             if first == 0 {
                 id = Shard.none
-            } else if first & ~idMask == tag && Shard.keyEquals(shardRecords, (first & idMask) &- 1, key, shapeWord: Shard.shapeWord(shape, hash: hash),
-                                                                  words: shape.wordCount) {
+            } else if first & ~idMask == tag, (first & idMask) &- 1 < UInt32(recordsPerShard),
+                      Shard.keyEquals(shardRecords, (first & idMask) &- 1, key, shapeWord: Shard.shapeWord(shape, hash: hash), words: shape.wordCount) {
                 id = (first & idMask) &- 1
             } else {
                 id = probeWithoutLock(shard: s, key: key, shape: shape, hash: hash)
