@@ -16,9 +16,9 @@ enum CacheKey {
     /// padded to a multiple of 8) hold a 40-byte origin, a method and four
     /// typical header names, and keep an entry within 128 bytes.
     static let maximumWords = 12
-    /// Words a key buffer must have: the key, and one more that the hash
-    /// reads as zero when the key has an odd number of words.
-    static let bufferWords = maximumWords + 2
+    /// Words a key buffer must have: the key, and one word of slack that
+    /// normalization's whole-word writes may reach past the key's end.
+    static let bufferWords = maximumWords + 1
     /// The most header names normalized; more make the request uncacheable.
     static let maximumHeaderNames = 32
 
@@ -26,8 +26,8 @@ enum CacheKey {
     /// closure and stack checks that `withUnsafeTemporaryAllocation` costs on
     /// every lookup.
     struct Buffer {
-        var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
-            = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+            = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     }
 
     /// Calls `body` with a zeroed key buffer of `bufferWords` words on the stack.
@@ -50,28 +50,25 @@ enum CacheKey {
     static func words(_ byteCount: Int) -> Int { (byteCount + 7) >> 3 }
 
     /// Writes the key's words into `words` (`bufferWords` of them): the
-    /// parts one after another, each zero-padded to whole words, and a zero
-    /// word after an odd count, so the hash can take words in pairs. Returns
-    /// the key's shape, or nil when the request is uncacheable: too long, too
-    /// many names, or a malformed header list (which the engine denies cheaply).
-    ///
-    /// With `normalizing` false the header list is copied as it came, unchecked:
-    /// a lookup key that can only match a stored (browser-form) key when the
-    /// list already is in browser form.
+    /// parts one after another, each zero-padded to whole words, with the
+    /// header list in browser form (copied when it already is, else
+    /// normalized). Returns the key's shape, or nil when the request is
+    /// uncacheable: too long, too many names, or a malformed header list
+    /// (which the engine denies cheaply).
     ///
     /// - Complexity: O(n) for browser-form headers, O(n + k²) for k names otherwise; allocates nothing.
     @inline(__always)
     static func build(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
-                      normalizing: Bool, into words: UnsafeMutablePointer<UInt64>) -> Shape? {
+                      into words: UnsafeMutablePointer<UInt64>) -> Shape? {
         let headerCount = requestHeaders?.count ?? 0
         var used = Self.words(origin.count) + Self.words(method.count)
         let rawFits = used + Self.words(headerCount) <= maximumWords
-        guard used <= maximumWords, rawFits || normalizing else { return nil }
+        guard used <= maximumWords else { return nil }
         used = copyWords(origin, to: words)
         used += copyWords(method, to: words + used)
         var headerLength = 0
         if let headers = requestHeaders, headerCount > 0 {
-            if rawFits && (!normalizing || isBrowserForm(headers)) {
+            if rawFits && isBrowserForm(headers) {
                 used += copyWords(headers, to: words + used)
                 headerLength = headerCount
             } else {
@@ -84,12 +81,12 @@ enum CacheKey {
                 used += padded >> 3
             }
         }
-        words[used] = 0
         return Shape(lengths: UInt64(origin.count) | UInt64(method.count) << 8 | UInt64(headerLength) << 16, wordCount: used)
     }
 
-    /// The lookup key of a request as it came (its header list unchecked,
-    /// as `build` with `normalizing` false) and its hash, in one pass: each
+    /// The lookup key of a request as it came (its header list copied
+    /// unchecked: it can match a stored key, always in browser form, only
+    /// when the list already is in browser form) and its hash, in one pass: each
     /// word is hashed as it is stored. nil when the request is too long.
     @inline(__always)
     static func buildHashing(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,

@@ -163,12 +163,11 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
     package func touch(_ id: UInt32) {
         switch eviction {
         case .lru: moveToHead(id)
-        case .sieve: frequencies.bump(id, limit: 1)
-        case .s3fifo: frequencies.bump(id, limit: 3)
+        case .sieve, .s3fifo: frequencies.bump(id, limit: Self.maximumFrequency(eviction))
         }
     }
 
-    /// The most a hit raises a frequency byte.
+    /// The most a hit raises a frequency byte: SIEVE's visited bit, S3-FIFO's 2-bit count.
     package static func maximumFrequency(_ eviction: EvictionPolicy) -> UInt8 { eviction == .sieve ? 1 : 3 }
 
     // MARK: Misses
@@ -263,7 +262,7 @@ package struct EvictionQueues<Frequencies: EvictionFrequencies> {
     // MARK: Sweep and eviction
 
     /// Amortized expiry: drops the oldest entry of each queue once expired.
-    /// Reads only the entries' words here, never the caller's records.
+    /// Reads only the expiry ticks, never the caller's records.
     @inline(__always)
     func sweep(now: UInt64, release: (UInt32, Bool) -> Void) {
         let tick = UInt32(truncatingIfNeeded: now >> 20) // rounded down: never ahead of `now`

@@ -43,7 +43,7 @@ public final class LockedPreflightCache: PreflightDecider, @unchecked Sendable {
         // The same key as `sharded` (so both cache exactly the same requests): the shape word, then the key words.
         let key: String? = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: CacheKey.bufferWords + 1) { buffer in
             let words = buffer.baseAddress!
-            guard let shape = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: true, into: words + 1) else { return nil }
+            guard let shape = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, into: words + 1) else { return nil }
             words[0] = shape.lengths
             // Decoding with replacement would map different invalid bytes to one key: such requests are not cached.
             return String(validating: UnsafeRawBufferPointer(start: words, count: (shape.wordCount + 1) * 8), as: UTF8.self)

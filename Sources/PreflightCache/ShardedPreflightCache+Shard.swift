@@ -128,14 +128,18 @@ struct Shard {
     /// The tag stored beside an entry's id: the hash's low 32 bits above the
     /// id's bits (the shard is picked by the top bits, the preferred record by
     /// bits 26 to 57).
-    @inline(__always) func tag(_ hash: UInt64) -> UInt32 {
+    @inline(__always) func tag(_ hash: UInt64) -> UInt32 { Self.tag(hash, idMask: idMask) }
+
+    @inline(__always) static func tag(_ hash: UInt64, idMask: UInt32) -> UInt32 {
         UInt32(truncatingIfNeeded: hash) & ~idMask
     }
 
     /// The home slot of a tag, by multiply-shift onto the index. An index
     /// entry holds its tag, so deletion finds every entry's home without
     /// reading its record (a cache miss each).
-    @inline(__always) func home(tag: UInt32) -> Int {
+    @inline(__always) func home(tag: UInt32) -> Int { Self.home(tag: tag, indexSize: indexSize) }
+
+    @inline(__always) static func home(tag: UInt32, indexSize: Int) -> Int {
         Int(truncatingIfNeeded: (UInt64(tag) &* UInt64(indexSize)) >> 32)
     }
 

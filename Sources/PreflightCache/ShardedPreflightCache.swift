@@ -91,7 +91,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         systemClock = clock is SystemPreflightClock
         tickerNow = systemClock ? ClockTicker.shared.now : nil
         optimisticReads = configuration.eviction != .lru
-        maximumFrequency = configuration.eviction == .sieve ? 1 : 3
+        maximumFrequency = EvictionQueues<AtomicFrequencies>.maximumFrequency(configuration.eviction)
         var generator = SystemRandomNumberGenerator()
         secrets = .allocate(capacity: CacheKey.KeyHasher.secretCount)
         for i in 0..<CacheKey.KeyHasher.secretCount { (secrets + i).initialize(to: generator.next() | 1) }
@@ -204,8 +204,8 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         // The index's home slot is loaded before the preferred record is
         // compared, so both trips to memory overlap: when another key holds
         // the preferred record (as in a full shard), the slot is already here.
-        let tag = UInt32(truncatingIfNeeded: hash) & ~idMask
-        let homeSlot = indexes + s &* indexSizePerShard + Int(truncatingIfNeeded: (UInt64(tag) &* UInt64(indexSizePerShard)) >> 32)
+        let tag = Shard.tag(hash, idMask: idMask)
+        let homeSlot = indexes + s &* indexSizePerShard + Shard.home(tag: tag, indexSize: indexSizePerShard)
         let first = homeSlot.pointee.load(ordering: .relaxed)
         if !Shard.keyEquals(shardRecords, id, key, shapeWord: Shard.shapeWord(shape, hash: hash), words: shape.wordCount) {
             if first == 0 {
@@ -260,7 +260,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
             (shape, hash) = raw
             result = rawResult
             rawIsTheKey = true
-        } else if let normalized = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, normalizing: true, into: key) {
+        } else if let normalized = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, into: key) {
             shape = normalized
             hash = self.hash(key, shape)
         } else {

@@ -166,7 +166,7 @@ import Testing
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: CacheKey.bufferWords) { buffer in
                     let key = buffer.baseAddress!
                     let shape = CacheKey.build(origin: UnsafeRawBufferPointer(o), method: UnsafeRawBufferPointer(m),
-                                               requestHeaders: UnsafeRawBufferPointer(h), normalizing: true, into: key)!
+                                               requestHeaders: UnsafeRawBufferPointer(h), into: key)!
                     let hash = cache.hash(key, shape)
                     let shard = cache.shard(for: hash).pointee
                     let id = shard.find(hash: hash, key: key, shape: shape)
