@@ -200,14 +200,13 @@ struct Shard {
     /// stays where it is, to be refreshed in place by the insert that follows.
     func lockedLookup(hash: UInt64, key: UnsafePointer<UInt64>, shape: CacheKey.Shape, now: UInt64, generation: UInt32) -> UInt8 {
         let id = find(hash: hash, key: key, shape: shape)
-        let meta = id == Self.none ? 0 : word(id, Self.wMeta)
-        guard id != Self.none, UInt32(truncatingIfNeeded: meta) == generation, now < word(id, Self.wExpiry) else {
+        guard id != Self.none, !isStale(id, now: now, generation: generation) else {
             header.pointee.misses += 1
             return id == Self.none ? Self.absent : Self.stale
         }
         header.pointee.hits += 1
         queues.touch(id)
-        return UInt8(truncatingIfNeeded: meta >> 32)
+        return UInt8(truncatingIfNeeded: word(id, Self.wMeta) >> 32)
     }
 
     /// Whether a queued entry has expired or was decided under an older policy.
