@@ -1,14 +1,27 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Dependency direction (each module only sees those left of it):
-//   InternalByteUtilities -> OriginMatching
-//   JSONValue, OriginMatching, InternalByteUtilities -> CORSPolicy -> PreflightCache, PreflightWorkload -> PreflightLoad -> preflight-bench (CLI)
-//   AllocationCounter (C, malloc interposer) -> preflight-bench only
-// The library targets depend on nothing beyond the toolchain; only the CLI
-// pulls in swift-argument-parser. Benchmarks live in Benchmarks/Package.swift
-// and fuzzers in Tests/Fuzz/Package.swift so that `swift build` here never
-// builds their machinery.
+// Modules and their dependencies (each arrow points at a module it imports;
+// none points back):
+//
+//   InternalByteUtilities    words, hashing, packed strings, seeded bits (package access)
+//   JSONValue                JSON values, parsing with positions, object reading
+//   OriginMatching           -> InternalByteUtilities
+//   CORSPolicy               -> OriginMatching, JSONValue, InternalByteUtilities
+//   PreflightCache           -> CORSPolicy, OriginMatching, InternalByteUtilities
+//   PreflightWorkload        -> CORSPolicy, OriginMatching, JSONValue, InternalByteUtilities (package access)
+//   PreflightLoad            -> PreflightWorkload, PreflightCache, ..., Histogram, HeapModule (package access)
+//   BenchmarkHost            -> PreflightLoad, JSONValue, Subprocess (the machine: processes, files, facts)
+//   AllocationCounter (C)    malloc interposer, linked into the executable only
+//   preflight-bench (CLI)    -> all of the above, ArgumentParser: parses options, calls the libraries
+//
+// The four product libraries depend on nothing beyond the toolchain. Only the
+// load generator pulls in hdrhistogram-swift and swift-collections' HeapModule,
+// only BenchmarkHost swift-subprocess, only the CLI swift-argument-parser.
+// Benchmarks live in Benchmarks/Package.swift and fuzzers in
+// Tests/Fuzz/Package.swift, so that `swift build` here never builds their
+// machinery. Test support (a manual clock, small scenarios) is a target of its
+// own under Tests/.
 let strictness: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
@@ -27,34 +40,46 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.1.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.0"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.4.0"),
     ],
     targets: [
-        .target(name: "JSONValue", swiftSettings: strictness),
-        // Word-at-a-time byte helpers shared by the matchers and the policy engine (package access only).
         .target(name: "InternalByteUtilities", swiftSettings: strictness),
+        .target(name: "JSONValue", swiftSettings: strictness),
         .target(name: "OriginMatching", dependencies: ["InternalByteUtilities"], swiftSettings: strictness),
         .target(name: "CORSPolicy", dependencies: ["OriginMatching", "JSONValue", "InternalByteUtilities"], swiftSettings: strictness),
         .target(name: "PreflightCache", dependencies: ["CORSPolicy", "OriginMatching", "InternalByteUtilities"], swiftSettings: strictness),
-        .target(name: "PreflightWorkload", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue"], swiftSettings: strictness),
+        .target(name: "PreflightWorkload", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue", "InternalByteUtilities"],
+                swiftSettings: strictness),
         .target(name: "PreflightLoad", dependencies: [
-            "PreflightWorkload", "PreflightCache", "CORSPolicy", "OriginMatching", "JSONValue",
+            "PreflightWorkload", "PreflightCache", "CORSPolicy", "OriginMatching", "JSONValue", "InternalByteUtilities",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
+            .product(name: "HeapModule", package: "swift-collections"),
         ], swiftSettings: strictness),
-        // Counts allocations by interposing malloc; linked into the executable only.
+        .target(name: "BenchmarkHost", dependencies: [
+            "PreflightLoad", "JSONValue",
+            .product(name: "Subprocess", package: "swift-subprocess"),
+        ], swiftSettings: strictness),
         .target(name: "AllocationCounter"),
         .executableTarget(
             name: "PreflightBenchCommand",
             dependencies: [
-                "CORSPolicy", "OriginMatching", "JSONValue", "PreflightWorkload", "PreflightLoad", "AllocationCounter",
+                "CORSPolicy", "OriginMatching", "JSONValue", "PreflightWorkload", "PreflightLoad", "BenchmarkHost", "AllocationCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictness
         ),
+        .target(name: "PreflightTestSupport", dependencies: ["PreflightCache", "PreflightWorkload"], path: "Tests/PreflightTestSupport", swiftSettings: strictness),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strictness),
-        .testTarget(name: "OriginMatchingTests", dependencies: ["OriginMatching", "PreflightWorkload"], swiftSettings: strictness),
-        .testTarget(name: "CORSPolicyTests", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue", "PreflightWorkload", "InternalByteUtilities"], swiftSettings: strictness),
-        .testTarget(name: "PreflightCacheTests", dependencies: ["PreflightCache", "CORSPolicy", "OriginMatching", "PreflightWorkload", "InternalByteUtilities"], swiftSettings: strictness),
-        .testTarget(name: "PreflightLoadTests", dependencies: ["PreflightLoad", "PreflightWorkload", "CORSPolicy", "OriginMatching"], swiftSettings: strictness),
+        .testTarget(name: "OriginMatchingTests", dependencies: ["OriginMatching", "InternalByteUtilities"], swiftSettings: strictness),
+        .testTarget(name: "CORSPolicyTests", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue", "InternalByteUtilities"],
+                    swiftSettings: strictness),
+        .testTarget(name: "PreflightCacheTests", dependencies: ["PreflightCache", "CORSPolicy", "InternalByteUtilities", "PreflightTestSupport"],
+                    swiftSettings: strictness),
+        .testTarget(name: "PreflightWorkloadTests", dependencies: ["PreflightWorkload", "PreflightTestSupport"], swiftSettings: strictness),
+        .testTarget(name: "PreflightLoadTests", dependencies: ["PreflightLoad", "PreflightWorkload", "PreflightCache", "CORSPolicy", "OriginMatching",
+                                                               "InternalByteUtilities", "PreflightTestSupport"], swiftSettings: strictness),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,14 +13,13 @@ final class HeaderNameTable: @unchecked Sendable {
         var second: UInt64 = 0
         /// 0 marks an empty slot (no name is empty).
         var length: UInt32 = 0
-        /// Index in the policy's sorted name list.
+        /// Index in the policy's sorted name list, and of the name's tail in `rest`.
         var index: UInt16 = 0
-        /// Where bytes 16... of a longer name start in `rest` (zero-padded to whole words).
-        var restOffset: UInt32 = 0
     }
 
     let slots: UnsafeMutableBufferPointer<Slot>
-    let rest: UnsafeMutableRawBufferPointer
+    /// Bytes 16... of each name (empty for shorter ones), by index, word-aligned.
+    let rest: PackedStrings
     let mask: Int
     /// The longest allowed name: a longer request name is never scanned further.
     let longest: Int
@@ -30,7 +29,6 @@ final class HeaderNameTable: @unchecked Sendable {
         while capacity < names.count * 2 { capacity <<= 1 }
         let slots = UnsafeMutableBufferPointer<Slot>.allocate(capacity: capacity)
         slots.initialize(repeating: Slot())
-        var tail: [UInt8] = []
         for (index, name) in names.enumerated() {
             let bytes = Array(name.utf8)
             bytes.withUnsafeBytes { raw in
@@ -38,17 +36,12 @@ final class HeaderNameTable: @unchecked Sendable {
                 let first = Word.load(base, at: 0, count: raw.count), second = Word.load(base, at: 8, count: raw.count)
                 var i = Int(truncatingIfNeeded: Self.hash(first, second, length: raw.count, rest: base, lowercase: false)) & (capacity - 1)
                 while slots[i].length != 0 { i = (i + 1) & (capacity - 1) }
-                slots[i] = Slot(first: first, second: second, length: UInt32(raw.count), index: UInt16(index), restOffset: UInt32(tail.count))
-            }
-            if bytes.count > 16 {
-                tail += bytes.dropFirst(16)
-                tail += [UInt8](repeating: 0, count: (8 - tail.count % 8) % 8)
+                slots[i] = Slot(first: first, second: second, length: UInt32(raw.count), index: UInt16(index))
             }
         }
         self.slots = slots
         mask = capacity - 1
-        rest = .allocate(byteCount: max(tail.count, 8), alignment: 8)
-        rest.copyBytes(from: tail)
+        rest = PackedStrings(names.map { Array($0.utf8.dropFirst(16)) }, alignment: 8)
         longest = names.map(\.utf8.count).max() ?? 0
     }
 
@@ -57,36 +50,24 @@ final class HeaderNameTable: @unchecked Sendable {
         rest.deallocate()
     }
 
-    /// ASCII letters of a word of token bytes to lowercase: `A`-`Z` gain bit 5.
-    @inline(__always)
-    static func lowercased(_ word: UInt64) -> UInt64 {
-        word | Word.bytes(in: UInt8(ascii: "A")...UInt8(ascii: "Z"), of: word) &>> 2
-    }
-
     /// The word `offset` bytes into a name of `length` bytes at `name`, zero
     /// past its end, lowercased when asked (the bytes must then be tokens).
     @inline(__always)
     static func word(_ name: UnsafeRawPointer, at offset: Int, length: Int, lowercase: Bool) -> UInt64 {
         let word = Word.load(name, at: offset, count: length)
-        return lowercase ? lowercased(word) : word
+        return lowercase ? Word.lowercased(word) : word
     }
 
     /// One multiply for the first 16 bytes and the length, one more per word beyond.
     @inline(__always)
     static func hash(_ first: UInt64, _ second: UInt64, length: Int, rest name: UnsafeRawPointer, lowercase: Bool) -> UInt64 {
-        var h = fold(first ^ 0x9E37_79B9_7F4A_7C15, second ^ 0xA076_1D64_78BD_642F ^ UInt64(truncatingIfNeeded: length))
+        var h = ByteHash.fold(first ^ 0x9E37_79B9_7F4A_7C15, second ^ 0xA076_1D64_78BD_642F ^ UInt64(truncatingIfNeeded: length))
         var offset = 16
         while offset < length {
-            h = fold(h ^ word(name, at: offset, length: length, lowercase: lowercase), 0xE703_7ED1_A0B4_28DB)
+            h = ByteHash.fold(h ^ word(name, at: offset, length: length, lowercase: lowercase), 0xE703_7ED1_A0B4_28DB)
             offset &+= 8
         }
         return h
-    }
-
-    @inline(__always)
-    static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        let product = a.multipliedFullWidth(by: b)
-        return product.high ^ product.low
     }
 
     /// The index of the name whose first two words (zero past its end) are
@@ -116,7 +97,7 @@ final class HeaderNameTable: @unchecked Sendable {
 
     func restEqual(_ slot: Slot, _ name: UnsafeRawPointer, length: Int, lowercase: Bool) -> Bool {
         var offset = 16
-        var stored = UnsafeRawPointer(rest.baseAddress!) + Int(slot.restOffset)
+        var stored = rest.start(of: Int(slot.index))
         while offset < length {
             if stored.load(as: UInt64.self) != Self.word(name, at: offset, length: length, lowercase: lowercase) { return false }
             stored += 8

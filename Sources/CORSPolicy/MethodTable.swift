@@ -10,25 +10,21 @@ final class MethodTable: @unchecked Sendable {
         /// The first eight bytes, zero-padded.
         var word: UInt64
         var length: Int
-        /// Where bytes 8... of a longer method start in `rest`.
-        var restOffset: Int
     }
 
     let entries: UnsafeMutableBufferPointer<Entry>
-    let rest: UnsafeMutableRawBufferPointer
+    /// Bytes 8... of each method (empty for shorter ones), by index.
+    let rest: PackedStrings
 
     init(_ methods: [String]) {
         entries = .allocate(capacity: max(methods.count, 1))
-        var tail: [UInt8] = []
         for (i, method) in methods.enumerated() {
             let bytes = Array(method.utf8)
             let word = bytes.withUnsafeBytes { Word.load($0.baseAddress!, at: 0, count: $0.count) }
-            entries[i] = Entry(word: word, length: bytes.count, restOffset: tail.count)
-            tail += bytes.dropFirst(8)
+            entries[i] = Entry(word: word, length: bytes.count)
         }
         count = methods.count
-        rest = .allocate(byteCount: max(tail.count, 1), alignment: 8)
-        rest.copyBytes(from: tail)
+        rest = PackedStrings(methods.map { Array($0.utf8.dropFirst(8)) })
     }
 
     let count: Int
@@ -47,7 +43,7 @@ final class MethodTable: @unchecked Sendable {
     func contains(word: UInt64, _ method: UnsafeRawBufferPointer) -> Bool {
         let n = method.count
         for i in 0..<count where entries[i].word == word && entries[i].length == n {
-            if n <= 8 || method.bytesEqual(from: 8, count: n - 8, to: UnsafeRawPointer(rest.baseAddress!) + entries[i].restOffset) {
+            if n <= 8 || method.bytesEqual(from: 8, count: n - 8, to: rest.start(of: i)) {
                 return true
             }
         }

@@ -41,56 +41,11 @@ public enum PreflightReason: String, Sendable, CaseIterable {
 /// allocating. Turn it into response headers with `PreflightEvaluator.response`.
 public struct PreflightDecision: Sendable, Hashable {
     public var reason: PreflightReason
-    /// For a policy with an explicit header list: which allowed names the request
-    /// asked for, by index into `CORSPolicy.requestHeaders`. This is the request's
-    /// normalized header set (case, order, spaces and duplicates removed).
-    public var requestedHeaders: RequestHeaderSet
 
     @inlinable public var isAllowed: Bool { reason == .allowed }
 
-    public init(reason: PreflightReason, requestedHeaders: RequestHeaderSet = RequestHeaderSet()) {
+    @inlinable public init(reason: PreflightReason) {
         self.reason = reason
-        self.requestedHeaders = requestedHeaders
-    }
-}
-
-/// A set of up to 256 indices in four words: no allocation.
-public struct RequestHeaderSet: Sendable, Hashable {
-    public static let capacity = 256
-    public var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-
-    public init() {}
-
-    @inlinable @inline(__always)
-    public mutating func insert(_ index: Int) {
-        let bit = UInt64(1) << UInt64(index & 63)
-        switch index >> 6 {
-        case 0: words.0 |= bit
-        case 1: words.1 |= bit
-        case 2: words.2 |= bit
-        default: words.3 |= bit
-        }
-    }
-
-    @inlinable
-    public func contains(_ index: Int) -> Bool {
-        let bit = UInt64(1) << UInt64(index & 63)
-        switch index >> 6 {
-        case 0: return words.0 & bit != 0
-        case 1: return words.1 & bit != 0
-        case 2: return words.2 & bit != 0
-        default: return words.3 & bit != 0
-        }
-    }
-
-    public var isEmpty: Bool { words.0 | words.1 | words.2 | words.3 == 0 }
-
-    public static func == (a: Self, b: Self) -> Bool {
-        a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(words.0); hasher.combine(words.1); hasher.combine(words.2); hasher.combine(words.3)
     }
 }
 

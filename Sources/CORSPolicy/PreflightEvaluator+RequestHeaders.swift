@@ -1,7 +1,7 @@
 import InternalByteUtilities
 
 extension PreflightEvaluator {
-    /// nil when every requested name is allowed (recorded in `requested`),
+    /// nil when every requested name is allowed,
     /// else why not: the first element, in order, that is malformed or not
     /// allowed decides, as `RequestHeaderList.forEachName` reads them.
     ///
@@ -11,7 +11,7 @@ extension PreflightEvaluator {
     /// to `checkRequestHeadersByteWise`, which applies every rule, so a value
     /// is decided alike whichever path it takes.
     @inline(__always)
-    func checkRequestHeaders(_ value: UnsafeRawBufferPointer, into requested: inout RequestHeaderSet) -> PreflightReason? {
+    func checkRequestHeaders(_ value: UnsafeRawBufferPointer) -> PreflightReason? {
         let n = value.count
         guard n <= RequestHeaderList.maximumLength else { return .malformedRequestHeaders }
         guard let base = value.baseAddress, n > 0 else { return nil }
@@ -29,18 +29,17 @@ extension PreflightEvaluator {
             } else {
                 second = Word.load(base, at: start &+ 8, count: n)
                 stop = Word.bytes(equalTo: UInt8(ascii: ","), in: second) | Word.marker(at: n &- start &- 8)
-                guard stop != 0 else { return checkRequestHeadersByteWise(value, into: &requested) }
+                guard stop != 0 else { return checkRequestHeadersByteWise(value) }
                 length = 8 &+ stop.trailingZeroBitCount &>> 3
                 second &= Word.lowBytes(length &- 8)
             }
-            guard let index = headerNames.index(first: first, second: second, length: length, name: base + start, lowercase: false) else {
+            guard headerNames.index(first: first, second: second, length: length, name: base + start, lowercase: false) != nil else {
                 // A lowercase token the table lacks is denied here, unless `*`
                 // might allow it; anything else (case, whitespace, empty
                 // elements, bad bytes) is for the byte-wise reading.
                 if !allowsAnyRequestHeader && length > 0 && Self.isLowercaseToken(base + start, length) { return .headerNotAllowed }
-                return checkRequestHeadersByteWise(value, into: &requested)
+                return checkRequestHeadersByteWise(value)
             }
-            requested.insert(index)
             start &+= length &+ 1
             if start > n { return nil }
         }
@@ -63,20 +62,15 @@ extension PreflightEvaluator {
     /// that grammar.
     ///
     /// - Complexity: O(n), n at most `RequestHeaderList.maximumLength`.
-    func checkRequestHeadersByteWise(_ value: UnsafeRawBufferPointer, into requested: inout RequestHeaderSet) -> PreflightReason? {
-        requested = RequestHeaderSet()
+    func checkRequestHeadersByteWise(_ value: UnsafeRawBufferPointer) -> PreflightReason? {
         guard let base = value.baseAddress else { return nil }
-        var found = RequestHeaderSet()
         var denied = false
         let wellFormed = RequestHeaderList.forEachName(in: value) { range in
             let length = range.count
             let name = base + range.lowerBound
             let first = HeaderNameTable.word(name, at: 0, length: length, lowercase: true)
             let second = HeaderNameTable.word(name, at: 8, length: length, lowercase: true)
-            if let index = headerNames.index(first: first, second: second, length: length, name: name, lowercase: true) {
-                found.insert(index)
-                return true
-            }
+            if headerNames.index(first: first, second: second, length: length, name: name, lowercase: true) != nil { return true }
             // `*` never covers authorization (Fetch, CORS-preflight fetch step 7).
             let isAuthorization = length == 13 && first == HeaderNameTable.authorizationFirst && second == HeaderNameTable.authorizationSecond
             if allowsAnyRequestHeader && !isAuthorization { return true }
@@ -85,7 +79,6 @@ extension PreflightEvaluator {
         }
         if !wellFormed { return .malformedRequestHeaders }
         if denied { return .headerNotAllowed }
-        requested = found
         return nil
     }
 }

@@ -17,7 +17,6 @@ public import OriginMatching
 /// decide every input alike (the differential tests hold them to it).
 public struct PreflightEvaluator: Sendable {
     public let policy: CORSPolicy
-    public let matcherKind: OriginMatcherKind
     let originRule: OriginRule
     /// The default matcher, held as its concrete type and as a plain stored
     /// property: its calls are direct, its exact-pattern probe runs before
@@ -37,7 +36,6 @@ public struct PreflightEvaluator: Sendable {
 
     public init(policy: CORSPolicy, matcher kind: OriginMatcherKind = .default) {
         self.policy = policy
-        self.matcherKind = kind
         switch policy.origins {
         case .any:
             originRule = .anyOrigin
@@ -72,11 +70,8 @@ public struct PreflightEvaluator: Sendable {
     public func evaluate(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?) -> PreflightDecision {
         if let reason = checkOrigin(origin) { return PreflightDecision(reason: reason) }
         if let reason = checkMethod(method) { return PreflightDecision(reason: reason) }
-        var requested = RequestHeaderSet()
-        if let requestHeaders, let reason = checkRequestHeaders(requestHeaders, into: &requested) {
-            return PreflightDecision(reason: reason)
-        }
-        return PreflightDecision(reason: .allowed, requestedHeaders: requested)
+        if let requestHeaders, let reason = checkRequestHeaders(requestHeaders) { return PreflightDecision(reason: reason) }
+        return PreflightDecision(reason: .allowed)
     }
 
     /// nil when the origin is allowed, else why not.

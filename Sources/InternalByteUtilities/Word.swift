@@ -37,6 +37,12 @@ public enum Word {
         bytes(atLeast: range.lowerBound, in: word) & ~bytes(atLeast: range.upperBound &+ 1, in: word)
     }
 
+    /// `word` with `A`-`Z` lowercased. Needs ASCII bytes.
+    @inlinable @inline(__always)
+    public static func lowercased(_ word: UInt64) -> UInt64 {
+        word | bytes(in: UInt8(ascii: "A")...UInt8(ascii: "Z"), of: word) &>> 2
+    }
+
     /// The mask of the low `count` bytes (0...8) of a word.
     @inlinable @inline(__always)
     public static func lowBytes(_ count: Int) -> UInt64 {

@@ -1,3 +1,5 @@
+import InternalByteUtilities
+
 /// An immutable open-addressing table from byte strings to 32-bit values,
 /// built once and read by any number of threads.
 ///

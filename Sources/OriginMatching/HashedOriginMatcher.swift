@@ -1,3 +1,5 @@
+import InternalByteUtilities
+
 /// Exact origins in an open-addressing hash table keyed by their bytes;
 /// wildcard and any-port patterns are scanned as `linear` does.
 ///

@@ -1,3 +1,5 @@
+import InternalByteUtilities
+
 /// The baseline most middleware ships: try each pattern in order. An exact
 /// pattern compares the whole origin; the others compare scheme, host (or host
 /// suffix) and port. No allocation per decision.

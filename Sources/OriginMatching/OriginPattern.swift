@@ -1,3 +1,5 @@
+import InternalByteUtilities
+
 /// One allowed-origin pattern of a CORS policy:
 ///
 /// - an exact serialized origin: `https://app.example.com`, `http://localhost:3000`;

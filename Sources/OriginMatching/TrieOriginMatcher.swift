@@ -1,3 +1,5 @@
+import InternalByteUtilities
+
 /// Our optimized matcher. Exact serialized origins (the bulk of most policies
 /// and of allowed traffic) are answered by one probe of a table of whole
 /// origins. Wildcard (`*.host`) and any-port (`host:*`) patterns live in a
@@ -41,31 +43,21 @@ public struct TrieOriginMatcher: OriginMatcher {
         // Safe to share: written once in `init`, only read afterwards.
         let lists: UnsafeMutableBufferPointer<UInt32>
         let schemes: UnsafeMutableBufferPointer<Scheme>
-        /// Every scheme's bytes, and where each starts, for the exact check of long schemes.
-        let schemeBytes: UnsafeMutableRawBufferPointer
-        let schemeOffsets: UnsafeMutableBufferPointer<Int>
+        /// Every scheme's bytes, for the exact check of long schemes.
+        let schemeText: PackedStrings
 
         init(lists: [UInt32], schemes: [Scheme], schemeText: [[UInt8]]) {
             self.lists = .allocate(capacity: max(lists.count, 1))
             _ = self.lists.initialize(from: lists)
             self.schemes = .allocate(capacity: max(schemes.count, 1))
             _ = self.schemes.initialize(from: schemes)
-            let all = schemeText.flatMap { $0 }
-            schemeBytes = .allocate(byteCount: max(all.count, 1), alignment: 8)
-            schemeBytes.copyBytes(from: all)
-            schemeOffsets = .allocate(capacity: max(schemeText.count, 1))
-            var offset = 0
-            for (i, text) in schemeText.enumerated() {
-                schemeOffsets[i] = offset
-                offset += text.count
-            }
+            self.schemeText = PackedStrings(schemeText)
         }
 
         deinit {
             lists.deallocate()
             schemes.deallocate()
-            schemeBytes.deallocate()
-            schemeOffsets.deallocate()
+            schemeText.deallocate()
         }
     }
 
@@ -151,10 +143,10 @@ public struct TrieOriginMatcher: OriginMatcher {
     static func requestScheme(_ p: UnsafeRawPointer, _ count: Int) -> Scheme {
         if count > 16 { return Scheme(low: ByteHash.hash(p, count), high: 0, length: count) }
         if count > 8 {
-            let high = count == 16 ? p.loadUnaligned(fromByteOffset: 8, as: UInt64.self) : ByteHash.loadPartial(p + 8, count - 8)
+            let high = count == 16 ? p.loadUnaligned(fromByteOffset: 8, as: UInt64.self) : Word.loadShort(p + 8, count - 8)
             return Scheme(low: p.loadUnaligned(as: UInt64.self), high: high, length: count)
         }
-        return Scheme(low: count == 8 ? p.loadUnaligned(as: UInt64.self) : ByteHash.loadPartial(p, count), high: 0, length: count)
+        return Scheme(low: count == 8 ? p.loadUnaligned(as: UInt64.self) : Word.loadShort(p, count), high: 0, length: count)
     }
 
     // MARK: Path hash
@@ -259,7 +251,7 @@ public struct TrieOriginMatcher: OriginMatcher {
         for i in 0..<schemeCount where rules.schemes[i] == requested {
             // Over 16 bytes the words hold a hash: confirm the bytes.
             if requested.length > 16 && !origin.bytes.bytesEqual(from: 0, count: requested.length,
-                                                                to: UnsafeRawPointer(rules.schemeBytes.baseAddress!) + rules.schemeOffsets[i]) {
+                                                                to: rules.schemeText.start(of: i)) {
                 continue
             }
             schemeID = UInt32(i)
@@ -323,6 +315,6 @@ public struct TrieOriginMatcher: OriginMatcher {
     public var retainedBytes: Int? {
         origins.retainedBytes + hosts.retainedBytes + suffixes.retainedBytes
             + rules.lists.count * 4 + rules.schemes.count * MemoryLayout<Scheme>.stride
-            + rules.schemeBytes.count + rules.schemeOffsets.count * MemoryLayout<Int>.stride
+            + rules.schemeText.retainedBytes
     }
 }

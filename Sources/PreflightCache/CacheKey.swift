@@ -1,4 +1,5 @@
 import CORSPolicy
+import InternalByteUtilities
 
 /// The cache key of a preflight, as whole 64-bit words: the origin, the method
 /// and the request headers in browser form, each zero-padded to a multiple of
@@ -19,8 +20,6 @@ enum CacheKey {
     /// Words a key buffer must have: the key, and one word of slack that
     /// normalization's whole-word writes may reach past the key's end.
     static let bufferWords = maximumWords + 1
-    /// The most header names normalized; more make the request uncacheable.
-    static let maximumHeaderNames = 32
 
     /// Stack space for a key (`bufferWords` words), without the out-of-line
     /// closure and stack checks that `withUnsafeTemporaryAllocation` costs on
@@ -68,13 +67,13 @@ enum CacheKey {
         used += copyWords(method, to: words + used)
         var headerLength = 0
         if let headers = requestHeaders, headerCount > 0 {
-            if rawFits && isBrowserForm(headers) {
+            if rawFits && RequestHeaderList.isBrowserForm(headers) {
                 used += copyWords(headers, to: words + used)
                 headerLength = headerCount
             } else {
                 // Normalizing may shorten the list (spaces, duplicates): try it even when the raw list is too long.
                 let out = UnsafeMutableRawPointer(words + used)
-                guard let length = normalize(headers, into: out, capacity: (maximumWords - used) * 8) else { return nil }
+                guard let length = RequestHeaderList.normalize(headers, into: out, capacity: (maximumWords - used) * 8) else { return nil }
                 let padded = (length + 7) & ~7
                 if padded > length { (out + length).initializeMemory(as: UInt8.self, repeating: 0, count: padded - length) }
                 headerLength = length
@@ -118,7 +117,7 @@ enum CacheKey {
         }
         let rest = n & 7
         guard rest > 0 else { return u &+ full }
-        let w = tailWord(p, count: n, rest: rest)
+        let w = Word.load(p, at: n &- rest, count: n)
         words[u &+ full] = w
         sum &+= hasher.word(w, at: u &+ full)
         return u &+ full &+ 1
@@ -141,63 +140,9 @@ enum CacheKey {
         }
         let rest = n & 7
         guard rest > 0 else { return full }
-        words[full] = tailWord(p, count: n, rest: rest)
+        words[full] = Word.load(p, at: n &- rest, count: n)
         return full &+ 1
     }
-
-    /// The last `rest` (1...7) bytes of the `count` at `p`, zero-padded.
-    @inline(__always)
-    static func tailWord(_ p: UnsafeRawPointer, count n: Int, rest: Int) -> UInt64 {
-        if n >= 8 {
-            // The word ending at the last byte, shifted down past the bytes already copied.
-            return p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) >> UInt64(64 - rest * 8)
-        }
-        if n >= 4 {
-            // Two overlapping 4-byte loads; the overlap holds the same bytes in both.
-            let low = UInt64(p.loadUnaligned(as: UInt32.self))
-            let high = UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
-            return low | high << UInt64((n - 4) * 8)
-        }
-        let first = UInt64(p.load(as: UInt8.self))
-        let middle = UInt64(p.load(fromByteOffset: n >> 1, as: UInt8.self))
-        let last = UInt64(p.load(fromByteOffset: n - 1, as: UInt8.self))
-        return first | middle << UInt64((n >> 1) * 8) | last << UInt64((n - 1) * 8)
-    }
-
-    /// Lowercase token names, strictly ascending, joined by single commas.
-    ///
-    /// Words of lowercase letters, digits, `-` and `,` (what browsers send) are
-    /// checked eight bytes at a time, and names are compared at the commas that
-    /// check finds; any other byte sends the list to the byte-wise check.
-    @inline(__always)
-    static func isBrowserForm(_ value: UnsafeRawBufferPointer) -> Bool {
-        let n = value.count
-        let p = value.baseAddress.unsafelyUnwrapped
-        var start = 0
-        var previousStart = -1
-        var i = 0
-        while i < n {
-            let rest = n - i
-            let word = rest >= 8 ? p.loadUnaligned(fromByteOffset: i, as: UInt64.self) : tailWord(p + i, count: rest, rest: rest)
-            let valid = rest >= 8 ? highBits : highBits & ((UInt64(1) << UInt64(rest * 8)) &- 1)
-            var (common, comma) = classify(word)
-            if common & valid != valid { return isBrowserFormBytewise(value) }
-            comma &= valid
-            while comma != 0 {
-                let end = i + comma.trailingZeroBitCount >> 3
-                if end == start { return false }
-                if previousStart >= 0 && !precedes(p + previousStart, start - 1 - previousStart, p + start, end - start) { return false }
-                previousStart = start
-                start = end + 1
-                comma &= comma &- 1
-            }
-            i += 8
-        }
-        if start == n { return false }
-        return previousStart < 0 || precedes(p + previousStart, start - 1 - previousStart, p + start, n - start)
-    }
-
-    static let highBits: UInt64 = 0x8080_8080_8080_8080
 
     /// Whether the first or last eight bytes of a header list hold a byte
     /// that no list in browser form has there: one with bit 5 clear (uppercase
@@ -212,74 +157,12 @@ enum CacheKey {
         let p = value.baseAddress.unsafelyUnwrapped
         @inline(__always) func suspicious(_ w: UInt64) -> UInt64 {
             let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-            let bit5Clear = (~w << 2) & highBits
+            let bit5Clear = (~w << 2) & Word.highs
             let x = w ^ 0x2020_2020_2020_2020
-            let space = ~(((x & low7) &+ low7) | x) & highBits
+            let space = ~(((x & low7) &+ low7) | x) & Word.highs
             return bit5Clear | space
         }
         return suspicious(p.loadUnaligned(as: UInt64.self)) | suspicious(p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) != 0
-    }
-
-    /// Per byte (high bit of each byte): whether it is in `a-z`, `0-9`, `-` or
-    /// `,`, and whether it is `,`. Assumes nothing about the input bytes.
-    @inline(__always)
-    static func classify(_ word: UInt64) -> (common: UInt64, comma: UInt64) {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let ascii = ~word & highBits
-        let low = word & ~highBits
-        // For 7-bit x, x + (0x80 - c) sets the high bit exactly when x >= c.
-        @inline(__always) func atLeast(_ c: UInt64) -> UInt64 { (low &+ ones &* (0x80 - c)) & highBits }
-        @inline(__always) func equal(_ c: UInt64) -> UInt64 {
-            let x = low ^ (ones &* c)
-            return ~((x &+ ones &* 0x7F) | x) & highBits
-        }
-        let letter = atLeast(0x61) & ~atLeast(0x7B)
-        let digit = atLeast(0x30) & ~atLeast(0x3A)
-        let comma = equal(0x2C) & ascii
-        let common = (letter | digit | equal(0x2D) | comma) & ascii
-        return (common, comma)
-    }
-
-    /// Whether `a` sorts strictly before `b`, compared eight bytes at a time.
-    @inline(__always)
-    static func precedes(_ a: UnsafeRawPointer, _ an: Int, _ b: UnsafeRawPointer, _ bn: Int) -> Bool {
-        var i = 0
-        while true {
-            let ar = an - i, br = bn - i
-            if ar <= 0 || br <= 0 { return ar < br }
-            let x = chunk(a + i, ar).byteSwapped, y = chunk(b + i, br).byteSwapped
-            if x != y { return x < y }
-            if ar <= 8 || br <= 8 { return ar < br }
-            i += 8
-        }
-    }
-
-    /// Up to eight bytes at `p` (`remaining` > 0 of them readable), zero-padded.
-    @inline(__always)
-    static func chunk(_ p: UnsafeRawPointer, _ remaining: Int) -> UInt64 {
-        remaining >= 8 ? p.loadUnaligned(as: UInt64.self) : tailWord(p, count: remaining, rest: remaining)
-    }
-
-    /// The exact check, a byte at a time, for lists with other token characters.
-    static func isBrowserFormBytewise(_ value: UnsafeRawBufferPointer) -> Bool {
-        var previousStart = 0, previousEnd = -1
-        var start = 0
-        for i in 0...value.count {
-            if i == value.count || value[i] == UInt8(ascii: ",") {
-                if i == start { return false }
-                if previousEnd >= 0 {
-                    let base = value.baseAddress.unsafelyUnwrapped
-                    if !precedes(base + previousStart, previousEnd - previousStart, base + start, i - start) { return false }
-                }
-                previousStart = start; previousEnd = i
-                start = i + 1
-                continue
-            }
-            let b = value[i]
-            // Non-token bytes map to 0, so a NUL byte would pass `!= b` alone.
-            if b == 0 || RequestHeaderList.lowercasedTokenByte(b) != b { return false }
-        }
-        return true
     }
 
     /// The keyed hash of a key: each word, xored with its position's
@@ -296,17 +179,11 @@ enum CacheKey {
         static let secretCount = maximumWords + 3
 
         @inline(__always)
-        static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
-            let product = a.multipliedFullWidth(by: b)
-            return product.high ^ product.low
-        }
-
-        @inline(__always)
-        func word(_ w: UInt64, at position: Int) -> UInt64 { Self.fold(w ^ secrets[position], secrets[maximumWords]) }
+        func word(_ w: UInt64, at position: Int) -> UInt64 { ByteHash.fold(w ^ secrets[position], secrets[maximumWords]) }
 
         @inline(__always)
         func finish(_ sum: UInt64, _ lengths: UInt64) -> UInt64 {
-            Self.fold(sum ^ secrets[maximumWords + 1], lengths ^ secrets[maximumWords + 2])
+            ByteHash.fold(sum ^ secrets[maximumWords + 1], lengths ^ secrets[maximumWords + 2])
         }
 
         @inline(__always)

@@ -256,7 +256,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         let shape: CacheKey.Shape, hash: UInt64
         var result = Shard.missing, seen = rawVersion
         var rawIsTheKey = false
-        if let raw, requestHeaders == nil || requestHeaders!.isEmpty || CacheKey.isBrowserForm(requestHeaders!) {
+        if let raw, requestHeaders == nil || requestHeaders!.isEmpty || RequestHeaderList.isBrowserForm(requestHeaders!) {
             (shape, hash) = raw
             result = rawResult
             rawIsTheKey = true
@@ -325,7 +325,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     }
 
     /// Entries of each shard, for tests of the capacity bound.
-    public func entriesPerShard() -> [Int] {
+    package func entriesPerShard() -> [Int] {
         (0..<shardCount).map { i in
             shards[i].lock()
             defer { shards[i].unlock() }

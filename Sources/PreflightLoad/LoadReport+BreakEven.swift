@@ -1,4 +1,4 @@
-public import JSONValue
+package import JSONValue
 import PreflightCache
 
 /// When a cache pays, from one run's measured costs: the hit rate above which
@@ -11,21 +11,21 @@ import PreflightCache
 /// Means, because throughput follows them (evaluation costs are often
 /// bimodal: exact origins cheap, wildcard scans dear, which a median hides).
 /// Every sample includes one clock read; it cancels in both differences.
-public struct CacheBreakEven: Sendable {
-    public var point: LoadPoint
-    public var hitNanos: Double
+package struct CacheBreakEven: Sendable {
+    package var point: LoadPoint
+    package var hitNanos: Double
     /// nil when no miss was sampled (an all-hit load): the break-even is then
     /// unknown, and the verdict compares a hit with an evaluation.
-    public var missNanos: Double?
-    public var evaluationNanos: Double
+    package var missNanos: Double?
+    package var evaluationNanos: Double
     /// The break-even hit rate in 0...1; nil when no hit rate pays (hits cost
     /// as much as evaluating) or when no miss was sampled.
-    public var hitRate: Double?
+    package var hitRate: Double?
     /// The throughput of the point over that of evaluating every request, measured.
-    public var measuredSpeedup: Double
+    package var measuredSpeedup: Double
 
     /// Whether the scenario's measured hit rate clears the break-even.
-    public var pays: Bool {
+    package var pays: Bool {
         guard missNanos != nil else { return hitNanos < evaluationNanos }
         guard let hitRate, let measured = point.hitRate else { return false }
         return measured > hitRate
@@ -45,7 +45,7 @@ public struct CacheBreakEven: Sendable {
         measuredSpeedup = point.decisionsPerSecond.median / evaluation.decisionsPerSecond.median
     }
 
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         .object([
             ("scenario", .string(point.scenario)), ("configuration", .string(point.configurationLabel)), ("workers", .int(point.workers)),
             ("allocator", .string(point.allocator)),
@@ -58,7 +58,7 @@ public struct CacheBreakEven: Sendable {
     }
 
     /// One line a person reads: the costs, the break-even and the verdict.
-    public var sentence: String {
+    package var sentence: String {
         let costs = "hit \(formatNumber(hitNanos)) ns, miss \(missNanos.map { formatNumber($0) + " ns" } ?? "not sampled"), "
             + "evaluation \(formatNumber(evaluationNanos)) ns (means)"
         let threshold: String
@@ -76,7 +76,7 @@ public struct CacheBreakEven: Sendable {
 
 extension LoadReport {
     /// The break-even of every cached point that has a `none` point to compare with.
-    public func breakEvens() -> [CacheBreakEven] {
+    package func breakEvens() -> [CacheBreakEven] {
         points.compactMap { p in
             guard p.cache != .none, let evaluation = points.first(where: {
                 $0.cache == .none && $0.scenario == p.scenario && $0.matcher == p.matcher && $0.workers == p.workers && $0.allocator == p.allocator
@@ -86,7 +86,7 @@ extension LoadReport {
     }
 
     /// The lines printed after the table, or a hint when the run cannot tell.
-    public var breakEvenLines: [String] {
+    package var breakEvenLines: [String] {
         let all = breakEvens()
         if all.isEmpty && points.contains(where: { $0.cache != .none }) && !points.contains(where: { $0.cache == .none }) {
             return ["when a cache pays: add --cache none to the run, so each cached point has an evaluation to compare with"]

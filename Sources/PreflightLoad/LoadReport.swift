@@ -1,21 +1,21 @@
-public import JSONValue
+package import JSONValue
 import OriginMatching
 import PreflightCache
 
 /// A run's results: the environment, the harness overhead per scenario, and the points.
-public struct LoadReport: Sendable {
-    public var environment: [(key: String, value: JSONValue)]
+package struct LoadReport: Sendable {
+    package var environment: [(key: String, value: JSONValue)]
     /// Nanoseconds per decision the harness costs with a no-op engine, per scenario.
-    public var harnessOverhead: [(scenario: String, nanos: Double)]
-    public var points: [LoadPoint]
+    package var harnessOverhead: [(scenario: String, nanos: Double)]
+    package var points: [LoadPoint]
 
-    public init(environment: [(key: String, value: JSONValue)], harnessOverhead: [(scenario: String, nanos: Double)], points: [LoadPoint]) {
+    package init(environment: [(key: String, value: JSONValue)], harnessOverhead: [(scenario: String, nanos: Double)], points: [LoadPoint]) {
         self.environment = environment
         self.harnessOverhead = harnessOverhead
         self.points = points
     }
 
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         .object([
             ("environment", .object(environment.map { ($0.key, $0.value) })),
             ("harnessOverheadNanos", .object(harnessOverhead.map { ($0.scenario, JSONValue.double($0.nanos, fractionDigits: 2)) })),
@@ -25,7 +25,7 @@ public struct LoadReport: Sendable {
     }
 
     /// Reads a report written by `jsonValue` (for `report DIR`).
-    public init(json: JSONValue) throws(ScenarioReadError) {
+    package init(json: JSONValue) throws(ScenarioReadError) {
         guard case let .object(env)? = json["environment"], case let .array(points)? = json["points"] else {
             throw ScenarioReadError("run.json must hold an object with \"environment\" and \"points\"")
         }
@@ -39,17 +39,17 @@ public struct LoadReport: Sendable {
     }
 }
 
-public struct ScenarioReadError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct ScenarioReadError: Error, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }
 
 extension LoadPoint {
     /// Nanoseconds per decision on one worker: workers / throughput.
-    public var nsPerDecision: Double { Double(workers) / decisionsPerSecond.median * 1e9 }
+    package var nsPerDecision: Double { Double(workers) / decisionsPerSecond.median * 1e9 }
 
     /// A label for the configuration, without the worker count.
-    public var configurationLabel: String {
+    package var configurationLabel: String {
         var parts = [cache.rawValue]
         if let eviction { parts.append(eviction.rawValue) }
         if let capacity { parts.append(formatCount(capacity)) }
@@ -58,7 +58,7 @@ extension LoadPoint {
         return parts.joined(separator: " ")
     }
 
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         func optional(_ v: Int?) -> JSONValue { v.map { .int($0) } ?? .null }
         func optional(_ v: Double?, _ digits: Int) -> JSONValue { v.map { .double($0, fractionDigits: digits) } ?? .null }
         return .object([
@@ -124,7 +124,7 @@ extension Spread {
 }
 
 /// 1000 -> "1k", 100000 -> "100k", 1000000 -> "1M".
-public func formatCount(_ n: Int) -> String {
+package func formatCount(_ n: Int) -> String {
     if n >= 1_000_000 && n % 1_000_000 == 0 { return "\(n / 1_000_000)M" }
     if n >= 1000 && n % 1000 == 0 { return "\(n / 1000)k" }
     return String(n)
@@ -132,7 +132,7 @@ public func formatCount(_ n: Int) -> String {
 
 extension LoadReport {
     /// One row per point, the columns a person reads first.
-    public var table: TextTable {
+    package var table: TextTable {
         TextTable(
             header: ["scenario", "cache", "matcher", "capacity", "eviction", "workers", "Mdec/s", "min", "max", "ns/dec", "hit %",
                      "p50 ns", "p99 ns", "p99.9 ns", "allocs/dec", "entries", "B/entry"],
@@ -147,7 +147,7 @@ extension LoadReport {
     }
 
     /// Every point with every documented key, as CSV.
-    public var csv: String {
+    package var csv: String {
         guard let first = points.first?.jsonValue.objectValue else { return "" }
         let header = first.map(\.key)
         var lines = [header.joined(separator: ",")]
@@ -179,7 +179,7 @@ extension LoadReport {
     }
 
     /// `summary.md`: tables a person can read, and links to the charts.
-    public func summaryMarkdown(command: String, charts: [String]) -> String {
+    package func summaryMarkdown(command: String, charts: [String]) -> String {
         var out = "# preflight-bench run\n\nCommand:\n\n```\n\(command)\n```\n\n"
         out += TextTable(header: ["environment", "value"], rows: environment.map { [$0.key, $0.value.stringValue ?? $0.value.jsonText] }).markdown + "\n\n"
         if !harnessOverhead.isEmpty {
@@ -222,7 +222,7 @@ extension LoadReport {
     }
 
     /// The SVG charts: throughput vs workers per scenario, hit rate vs capacity, latency percentiles.
-    public func charts() -> [(name: String, svg: String)] {
+    package func charts() -> [(name: String, svg: String)] {
         var out: [(String, String)] = []
         for scenario in Array(Set(points.map(\.scenario))).sorted() {
             let series = groups().filter { $0.scenario == scenario }.map { g in

@@ -5,89 +5,89 @@ import Darwin
 #endif
 import Dispatch
 import Histogram
-public import OriginMatching
-public import PreflightCache
-public import PreflightWorkload
+package import OriginMatching
+package import PreflightCache
+package import PreflightWorkload
 import CORSPolicy
 import Synchronization
 
 /// What `run` measures: every combination of these, per scenario.
-public struct LoadOptions: Sendable {
-    public var workers: [Int] = [1, 2, 4]
-    public var caches: [PreflightCacheKind] = [.none, .locked, .sharded]
-    public var matchers: [OriginMatcherKind] = [.trie]
-    public var capacities: [Int] = [100_000]
-    public var evictions: [EvictionPolicy] = [.s3fifo]
-    public var shards: [Int] = [64]
+package struct LoadOptions: Sendable {
+    package var workers: [Int] = [1, 2, 4]
+    package var caches: [PreflightCacheKind] = [.none, .locked, .sharded]
+    package var matchers: [OriginMatcherKind] = [.trie]
+    package var capacities: [Int] = [100_000]
+    package var evictions: [EvictionPolicy] = [.s3fifo]
+    package var shards: [Int] = [64]
     /// Seconds timed per repetition, after `warmup` seconds untimed.
-    public var duration: Double = 2
-    public var warmup: Double = 0.2
-    public var repetitions: Int = 3
+    package var duration: Double = 2
+    package var warmup: Double = 0.2
+    package var repetitions: Int = 3
     /// One decision in this many is timed on its own for the latency histogram.
-    public var latencySampleEvery: Int = 64
-    public var allocator: String = "system"
+    package var latencySampleEvery: Int = 64
+    package var allocator: String = "system"
     /// Fixed-work mode: when set, each worker makes exactly this many timed
     /// decisions per repetition instead of running for `duration`, and the
     /// warm-up and harness loops are fixed counts too, so two runs with the
     /// same value execute the same instructions (for callgrind differences).
-    public var fixedDecisions: Int?
+    package var fixedDecisions: Int?
     /// Untimed decisions per worker before each repetition in fixed-work mode.
-    public static let fixedWarmupDecisions = 4096
+    package static let fixedWarmupDecisions = 4096
     /// Decisions of the no-op harness loop in fixed-work mode.
-    public static let fixedHarnessDecisions = 65_536
+    package static let fixedHarnessDecisions = 65_536
 
-    public init() {}
+    package init() {}
 }
 
 /// One measured combination.
-public struct LoadPoint: Sendable {
-    public var scenario: String
-    public var workers: Int
-    public var cache: PreflightCacheKind
-    public var matcher: OriginMatcherKind
+package struct LoadPoint: Sendable {
+    package var scenario: String
+    package var workers: Int
+    package var cache: PreflightCacheKind
+    package var matcher: OriginMatcherKind
     /// nil where the option does not apply to the cache (`none` has no capacity).
-    public var capacity: Int?
-    public var eviction: EvictionPolicy?
-    public var shards: Int?
-    public var allocator: String
+    package var capacity: Int?
+    package var eviction: EvictionPolicy?
+    package var shards: Int?
+    package var allocator: String
     /// Decisions timed over all repetitions, and the seconds they took.
-    public var decisions: Int
-    public var seconds: Double
+    package var decisions: Int
+    package var seconds: Double
     /// Decisions per second over repetitions: median, min, max.
-    public var decisionsPerSecond: Spread
+    package var decisionsPerSecond: Spread
     /// Hits over lookups during the timed runs; nil for `none`.
-    public var hitRate: Double?
-    public var p50Nanos: UInt64
-    public var p99Nanos: UInt64
-    public var p999Nanos: UInt64
+    package var hitRate: Double?
+    package var p50Nanos: UInt64
+    package var p99Nanos: UInt64
+    package var p999Nanos: UInt64
     /// The mean of the sampled latencies; nil in reports written before it was recorded.
-    public var meanNanos: Double?
+    package var meanNanos: Double?
     /// Latency of the sampled decisions the cache answered (hits) and of the
     /// rest (misses, which evaluate); nil for `none` and when none was sampled.
-    public var hitLatency: LatencyPercentiles?
-    public var missLatency: LatencyPercentiles?
-    public var allocationsPerDecision: Double?
-    public var entries: Int?
+    package var hitLatency: LatencyPercentiles?
+    package var missLatency: LatencyPercentiles?
+    package var allocationsPerDecision: Double?
+    package var entries: Int?
     /// Heap bytes per entry: the heap's growth from building and filling the
     /// cache, measured by the allocator's statistics, over the capacity
     /// (`sharded` preallocates) or the entries (`locked` grows).
-    public var bytesPerEntry: Double?
+    package var bytesPerEntry: Double?
     /// That heap growth in bytes, measured; nil when the allocator cannot say.
-    public var heapBytes: Int?
-    public var evictions: Int?
-    public var expirations: Int?
-    public var stopped: Bool
+    package var heapBytes: Int?
+    package var evictions: Int?
+    package var expirations: Int?
+    package var stopped: Bool
 }
 
 /// The mean, median and 99th percentile of a set of latency samples, in
 /// nanoseconds. The mean is what throughput follows; the percentiles show
 /// the shape.
-public struct LatencyPercentiles: Sendable, Equatable {
-    public var meanNanos: Double
-    public var p50Nanos: UInt64
-    public var p99Nanos: UInt64
+package struct LatencyPercentiles: Sendable, Equatable {
+    package var meanNanos: Double
+    package var p50Nanos: UInt64
+    package var p99Nanos: UInt64
 
-    public init(meanNanos: Double, p50Nanos: UInt64, p99Nanos: UInt64) {
+    package init(meanNanos: Double, p50Nanos: UInt64, p99Nanos: UInt64) {
         self.meanNanos = meanNanos
         self.p50Nanos = p50Nanos
         self.p99Nanos = p99Nanos
@@ -99,24 +99,18 @@ public struct LatencyPercentiles: Sendable, Equatable {
     }
 }
 
-/// Facts about the run that make its numbers comparable.
-public struct LoadEnvironment: Sendable {
-    public var values: [(key: String, value: String)]
-    public init(values: [(key: String, value: String)]) { self.values = values }
-}
-
 /// Drives the engine and caches with generated request streams on Dispatch workers.
-public struct LoadRunner: Sendable {
-    public var options: LoadOptions
-    public var allocations: AllocationProbe
+package struct LoadRunner: Sendable {
+    package var options: LoadOptions
+    package var allocations: AllocationProbe
 
-    public init(options: LoadOptions, allocations: AllocationProbe) {
+    package init(options: LoadOptions, allocations: AllocationProbe) {
         self.options = options
         self.allocations = allocations
     }
 
     /// The combinations measured for one scenario, options that do not apply collapsed.
-    public func configurations() -> [(cache: PreflightCacheKind, capacity: Int?, eviction: EvictionPolicy?, shards: Int?)] {
+    package func configurations() -> [(cache: PreflightCacheKind, capacity: Int?, eviction: EvictionPolicy?, shards: Int?)] {
         var out: [(PreflightCacheKind, Int?, EvictionPolicy?, Int?)] = []
         for cache in options.caches {
             switch cache {
@@ -130,11 +124,11 @@ public struct LoadRunner: Sendable {
     }
 
     /// The number of points `measure` produces per scenario.
-    public var pointsPerScenario: Int { configurations().count * options.matchers.count * options.workers.count }
+    package var pointsPerScenario: Int { configurations().count * options.matchers.count * options.workers.count }
 
     /// Measures the harness alone: the same loop with a decider that only reads
     /// the request, on one worker. Subtract it mentally from ns per decision.
-    public func harnessOverhead(stream: RequestStream) -> Double {
+    package func harnessOverhead(stream: RequestStream) -> Double {
         let decider = NoopDecider()
         let r = runOnce(decider: decider, stream: stream, workers: 1, duration: 0.3, warmup: 0.05,
                         fixed: options.fixedDecisions.map { _ in (LoadOptions.fixedHarnessDecisions, LoadOptions.fixedWarmupDecisions) }, stop: { false })
@@ -142,7 +136,7 @@ public struct LoadRunner: Sendable {
     }
 
     /// Measures every point of `stream`'s scenario, calling `report` after each.
-    public func measure(stream: RequestStream, stop: @escaping @Sendable () -> Bool, report: (LoadPoint) -> Void) {
+    package func measure(stream: RequestStream, stop: @escaping @Sendable () -> Bool, report: (LoadPoint) -> Void) {
         for (cache, capacity, eviction, shards) in configurations() {
             for matcher in options.matchers {
                 for workers in options.workers {
@@ -312,7 +306,7 @@ public struct LoadRunner: Sendable {
     }
 
     /// The cost of one clock read, which every latency sample includes.
-    public static func clockReadNanos() -> Double {
+    package static func clockReadNanos() -> Double {
         let n = 200_000
         let t0 = now()
         var sink: UInt64 = 0

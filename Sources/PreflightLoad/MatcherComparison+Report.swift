@@ -1,8 +1,8 @@
-public import JSONValue
+package import JSONValue
 
 extension MatcherMeasurement {
     /// The JSON object `matchers --format json` prints for this measurement.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         .object([
             ("matcher", .string(matcher.rawValue)),
             ("patterns", .int(patterns)),
@@ -20,7 +20,7 @@ extension MatcherMeasurement {
 
 extension MatcherComparison {
     /// The table of results, one row per strategy and size.
-    public static func table(_ results: [MatcherMeasurement]) -> TextTable {
+    package static func table(_ results: [MatcherMeasurement]) -> TextTable {
         TextTable(
             header: ["matcher", "patterns", "ns/decision", "min", "max", "allocs/decision", "build µs", "memory", "allowed"],
             rows: results.map { r in
@@ -32,7 +32,7 @@ extension MatcherComparison {
     }
 
     /// One line per size comparing the default strategy with the others.
-    public static func verdicts(_ results: [MatcherMeasurement]) -> [String] {
+    package static func verdicts(_ results: [MatcherMeasurement]) -> [String] {
         let sizes = results.map(\.patterns).reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
         return sizes.compactMap { size in
             let row = results.filter { $0.patterns == size }

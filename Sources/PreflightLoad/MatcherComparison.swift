@@ -1,22 +1,23 @@
-public import OriginMatching
+import InternalByteUtilities
+package import OriginMatching
 import PreflightWorkload
 
 /// One strategy measured on one pattern list.
-public struct MatcherMeasurement: Sendable {
-    public var matcher: OriginMatcherKind
-    public var patterns: Int
+package struct MatcherMeasurement: Sendable {
+    package var matcher: OriginMatcherKind
+    package var patterns: Int
     /// Nanoseconds per decision: median, min and max over the repetitions.
-    public var nsPerDecision: Spread
+    package var nsPerDecision: Spread
     /// Allocations per decision over all timed decisions; nil when not countable.
-    public var allocationsPerDecision: Double?
+    package var allocationsPerDecision: Double?
     /// Time to build the structure from the pattern list (median of up to 3 builds).
-    public var buildMicroseconds: Double
+    package var buildMicroseconds: Double
     /// Heap bytes the structure holds, when it can be counted.
-    public var retainedBytes: Int?
+    package var retainedBytes: Int?
     /// Decisions timed in all repetitions.
-    public var decisions: Int
+    package var decisions: Int
     /// Share of the request stream the policy allows (the same for every strategy).
-    public var allowedShare: Double
+    package var allowedShare: Double
 }
 
 /// Measures every matcher strategy on the same pattern lists and request
@@ -26,17 +27,17 @@ public struct MatcherMeasurement: Sendable {
 /// all strategies and is measured by the evaluation benchmarks), walked in
 /// order from a pre-generated array, in batches of about a millisecond so
 /// reading the clock costs nothing measurable.
-public struct MatcherComparison: Sendable {
-    public var matchers: [OriginMatcherKind]
-    public var repetitions: Int
-    public var secondsPerRepetition: Double
+package struct MatcherComparison: Sendable {
+    package var matchers: [OriginMatcherKind]
+    package var repetitions: Int
+    package var secondsPerRepetition: Double
     /// Origins in the request stream (a power of two).
-    public var streamLength: Int
+    package var streamLength: Int
     /// Share of the stream that the policy allows; the rest are near misses.
-    public var allowedShare: Double
-    public var seed: UInt64
+    package var allowedShare: Double
+    package var seed: UInt64
 
-    public init(matchers: [OriginMatcherKind] = OriginMatcherKind.allCases, repetitions: Int = 5, secondsPerRepetition: Double = 0.2,
+    package init(matchers: [OriginMatcherKind] = OriginMatcherKind.allCases, repetitions: Int = 5, secondsPerRepetition: Double = 0.2,
                 streamLength: Int = 1 << 16, allowedShare: Double = 0.7, seed: UInt64 = 7) {
         self.matchers = matchers
         self.repetitions = repetitions
@@ -46,15 +47,15 @@ public struct MatcherComparison: Sendable {
         self.seed = seed
     }
 
-    public struct DisagreementError: Error, CustomStringConvertible {
-        public var matcher: OriginMatcherKind
-        public var origin: String
-        public var expected: Bool
-        public var description: String { "matcher \(matcher) decided \(origin) as \(!expected), the reference as \(expected)" }
+    package struct DisagreementError: Error, CustomStringConvertible {
+        package var matcher: OriginMatcherKind
+        package var origin: String
+        package var expected: Bool
+        package var description: String { "matcher \(matcher) decided \(origin) as \(!expected), the reference as \(expected)" }
     }
 
     /// Measures each strategy on `patterns`.
-    public func measure(patterns: [OriginPattern], allocations: AllocationProbe,
+    package func measure(patterns: [OriginPattern], allocations: AllocationProbe,
                         progress: (String) -> Void = { _ in }) throws(DisagreementError) -> [MatcherMeasurement] {
         let stream = OriginStream(patterns: patterns, length: streamLength, allowedShare: allowedShare, seed: seed)
         defer { stream.deallocate() }
@@ -146,11 +147,11 @@ public struct MatcherComparison: Sendable {
 
 /// Keeps a value alive so the optimizer cannot remove the work that produced it.
 @inline(never)
-public func blackHole<T>(_ value: T) {}
+package func blackHole<T>(_ value: T) {}
 
 /// A request stream of parsed origins over one buffer that outlives the measurement.
 struct OriginStream {
-    let buffer: UnsafeMutableRawBufferPointer
+    let texts: PackedStrings
     let origins: [RequestOrigin]
     /// The reference decision (some pattern's `matches`) for a prefix of the
     /// stream: the reference is a linear scan, too slow for all of it at 10,000 patterns.
@@ -170,20 +171,14 @@ struct OriginStream {
             // Only well-formed origins reach a matcher; the engine refuses the rest before matching.
             if RequestOrigin.withParsed(origin, { if case .origin = $0 { return true } else { return false } }) { texts.append(origin) }
         }
-        let total = texts.reduce(0) { $0 + $1.utf8.count }
-        buffer = .allocate(byteCount: max(total, 1), alignment: 8)
+        self.texts = PackedStrings(texts.map(\.utf8))
         var origins: [RequestOrigin] = []
         var expected: [Bool] = []
-        var offset = 0
-        for text in texts {
-            let count = text.utf8.count
-            UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<(offset + count)]).copyBytes(from: text.utf8)
-            let view = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)])
-            if case let .origin(o) = RequestOrigin.parse(view) {
+        for i in 0..<self.texts.count {
+            if case let .origin(o) = RequestOrigin.parse(self.texts[i]) {
                 origins.append(o)
                 if expected.count < Self.referencePrefix { expected.append(patterns.contains { $0.matches(o) }) }
             }
-            offset += count
         }
         self.origins = origins
         self.expected = expected
@@ -191,5 +186,5 @@ struct OriginStream {
         self.allowedShare = Double(expected.filter { $0 }.count) / Double(max(expected.count, 1))
     }
 
-    func deallocate() { buffer.deallocate() }
+    func deallocate() { texts.deallocate() }
 }

@@ -1,24 +1,24 @@
 /// A small line chart rendered to SVG text, with no dependencies.
-public struct SVGChart: Sendable {
-    public struct Series: Sendable {
-        public var name: String
-        public var points: [(Double, Double)]
-        public init(name: String, points: [(Double, Double)]) {
+package struct SVGChart: Sendable {
+    package struct Series: Sendable {
+        package var name: String
+        package var points: [(Double, Double)]
+        package init(name: String, points: [(Double, Double)]) {
             self.name = name
             self.points = points
         }
     }
 
-    public var title: String
-    public var xLabel: String
-    public var yLabel: String
-    public var series: [Series]
-    public var logX = false
-    public var logY = false
+    package var title: String
+    package var xLabel: String
+    package var yLabel: String
+    package var series: [Series]
+    package var logX = false
+    package var logY = false
     /// Labels for x positions 0, 1, 2... instead of numeric x values.
-    public var categoricalX: [String]? = nil
+    package var categoricalX: [String]? = nil
 
-    public init(title: String, xLabel: String, yLabel: String, series: [Series], logX: Bool = false, logY: Bool = false, categoricalX: [String]? = nil) {
+    package init(title: String, xLabel: String, yLabel: String, series: [Series], logX: Bool = false, logY: Bool = false, categoricalX: [String]? = nil) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -30,7 +30,7 @@ public struct SVGChart: Sendable {
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
-    public var svg: String {
+    package var svg: String {
         let width = 760.0, height = 420.0, left = 70.0, right = 260.0, top = 40.0, bottom = 50.0
         let plotW = width - left - right, plotH = height - top - bottom
         func tx(_ x: Double) -> Double { logX ? log10(max(x, 1e-9)) : x }

@@ -1,3 +1,4 @@
+import InternalByteUtilities
 package import PreflightCache
 
 /// One shard of the `sharded` cache over key ids in virtual time, for
@@ -81,11 +82,6 @@ extension SimulatedShard {
     /// A stand-in for the cache's seeded hash of a key's bytes: key ids mixed
     /// (SplitMix64's finalizer), so doorkeeper and ghost collide as hashed keys do.
     package static func hashes(keys: Int, seed: UInt64 = 0x5EED) -> [UInt64] {
-        (0..<keys).map { k in
-            var z = UInt64(k) &+ seed &* 0x9E37_79B9_7F4A_7C15
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        (0..<keys).map { k in SplitMix64.mix(UInt64(k) &+ seed &* 0x9E37_79B9_7F4A_7C15) }
     }
 }

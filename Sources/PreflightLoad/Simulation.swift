@@ -1,6 +1,6 @@
-public import JSONValue
-public import PreflightCache
-public import PreflightWorkload
+package import JSONValue
+package import PreflightCache
+package import PreflightWorkload
 import CORSPolicy
 
 /// Cache tuning over virtual time: a scenario's stream replayed at a fixed
@@ -11,20 +11,20 @@ import CORSPolicy
 /// (`EvictionQueues`: LRU, SIEVE, S3-FIFO with its ghost, the doorkeeper for
 /// LRU and SIEVE, the expiry sweep) on one shard, over key ids instead of
 /// bytes, so an hour of traffic takes seconds.
-public struct Simulation: Sendable {
-    public var capacities: [Int]
-    public var evictions: [EvictionPolicy]
-    public var maxAges: [Int]
+package struct Simulation: Sendable {
+    package var capacities: [Int]
+    package var evictions: [EvictionPolicy]
+    package var maxAges: [Int]
     /// Virtual seconds replayed.
-    public var duration: Double
+    package var duration: Double
     /// Requests per virtual second.
-    public var rate: Double
+    package var rate: Double
     /// Seconds a denied decision is kept, as in `CacheConfiguration`.
-    public var deniedTTL: Double = 5
+    package var deniedTTL: Double = 5
     /// Samples of the time series per point.
-    public var samples = 60
+    package var samples = 60
 
-    public init(capacities: [Int], evictions: [EvictionPolicy], maxAges: [Int], duration: Double, rate: Double) {
+    package init(capacities: [Int], evictions: [EvictionPolicy], maxAges: [Int], duration: Double, rate: Double) {
         self.capacities = capacities
         self.evictions = evictions
         self.maxAges = maxAges
@@ -32,23 +32,23 @@ public struct Simulation: Sendable {
         self.rate = rate
     }
 
-    public struct Point: Sendable {
-        public var capacity: Int
-        public var eviction: EvictionPolicy
-        public var maxAge: Int
-        public var requests: Int
-        public var hitRate: Double
+    package struct Point: Sendable {
+        package var capacity: Int
+        package var eviction: EvictionPolicy
+        package var maxAge: Int
+        package var requests: Int
+        package var hitRate: Double
         /// The offline optimum for this capacity and Max-Age (Belady, expiry-aware, with bypass).
-        public var optimalHitRate: Double
-        public var peakEntries: Int
+        package var optimalHitRate: Double
+        package var peakEntries: Int
         /// (virtual second, hit rate over the interval, entries) at regular intervals.
-        public var series: [(time: Double, hitRate: Double, entries: Int)]
+        package var series: [(time: Double, hitRate: Double, entries: Int)]
     }
 
-    public var requestCount: Int { Int(duration * rate) }
+    package var requestCount: Int { Int(duration * rate) }
 
     /// Runs every point. `progress` gets a line per finished point.
-    public func run(stream: RequestStream, progress: (String) -> Void = { _ in }, stop: () -> Bool = { false }) -> [Point] {
+    package func run(stream: RequestStream, progress: (String) -> Void = { _ in }, stop: () -> Bool = { false }) -> [Point] {
         // Decide each key once: its TTL class (allowed or denied) is all the replay needs.
         let evaluator = PreflightEvaluator(policy: stream.policy)
         let allowed = stream.keyRepresentatives.map { evaluator.evaluate(stream.request($0)).isAllowed }
@@ -228,7 +228,7 @@ struct MaxHeap {
 }
 
 extension Simulation.Point {
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         .object([
             ("capacity", .int(capacity)), ("eviction", .string(eviction.rawValue)), ("maxAge", .int(maxAge)),
             ("requests", .int(requests)), ("hitRate", .double(hitRate, fractionDigits: 4)),
@@ -240,7 +240,7 @@ extension Simulation.Point {
 }
 
 extension Simulation {
-    public static func table(_ points: [Point]) -> TextTable {
+    package static func table(_ points: [Point]) -> TextTable {
         TextTable(header: ["capacity", "eviction", "max-age", "requests", "hit %", "optimal %", "of optimal", "peak entries"],
                   rows: points.map { p in
                       [String(p.capacity), p.eviction.rawValue, String(p.maxAge), String(p.requests), formatNumber(p.hitRate * 100),
@@ -250,7 +250,7 @@ extension Simulation {
     }
 
     /// Charts: hit rate vs capacity per eviction policy and Max-Age, with the optimum; hit rate and entries over time.
-    public static func charts(_ points: [Point]) -> [(name: String, svg: String)] {
+    package static func charts(_ points: [Point]) -> [(name: String, svg: String)] {
         var out: [(String, String)] = []
         var series: [SVGChart.Series] = []
         for maxAge in Array(Set(points.map(\.maxAge))).sorted() {

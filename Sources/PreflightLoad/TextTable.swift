@@ -1,20 +1,20 @@
 import JSONValue
 
 /// Plain-text and CSV renderings of rows of cells, for the tool's output.
-public struct TextTable: Sendable {
-    public var header: [String]
-    public var rows: [[String]]
+package struct TextTable: Sendable {
+    package var header: [String]
+    package var rows: [[String]]
     /// Columns aligned right (numbers); the others align left.
-    public var rightAligned: Set<Int>
+    package var rightAligned: Set<Int>
 
-    public init(header: [String], rows: [[String]] = [], rightAligned: Set<Int> = []) {
+    package init(header: [String], rows: [[String]] = [], rightAligned: Set<Int> = []) {
         self.header = header
         self.rows = rows
         self.rightAligned = rightAligned
     }
 
     /// Columns padded to their widest cell, two spaces apart.
-    public var text: String {
+    package var text: String {
         let widths = header.indices.map { c in ([header] + rows).map { $0.count > c ? $0[c].count : 0 }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { c, cell in
@@ -26,13 +26,13 @@ public struct TextTable: Sendable {
     }
 
     /// A Markdown table.
-    public var markdown: String {
+    package var markdown: String {
         let align = header.indices.map { rightAligned.contains($0) ? "---:" : "---" }
         return ([header, align] + rows).map { "| " + $0.joined(separator: " | ") + " |" }.joined(separator: "\n")
     }
 
     /// RFC 4180 CSV with a header line.
-    public var csv: String {
+    package var csv: String {
         ([header] + rows).map { $0.map(TextTable.csvField).joined(separator: ",") }.joined(separator: "\n")
     }
 
@@ -51,7 +51,7 @@ extension String {
 }
 
 /// Formats a number for tables: fixed decimals chosen by magnitude.
-public func formatNumber(_ value: Double) -> String {
+package func formatNumber(_ value: Double) -> String {
     guard value.isFinite else { return "-" }
     let magnitude = abs(value)
     let digits = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : 3
@@ -64,7 +64,7 @@ func formatFixed(_ value: Double, _ digits: Int) -> String {
 }
 
 /// Bytes in B, KiB or MiB.
-public func formatBytes(_ bytes: Int) -> String {
+package func formatBytes(_ bytes: Int) -> String {
     if bytes < 1024 { return "\(bytes) B" }
     if bytes < 1 << 20 { return formatNumber(Double(bytes) / 1024) + " KiB" }
     return formatNumber(Double(bytes) / 1_048_576) + " MiB"

@@ -1,28 +1,29 @@
-public import CORSPolicy
+package import CORSPolicy
+package import InternalByteUtilities
 
 /// A generated request stream, stored compactly before any timing: distinct
 /// strings once in one byte buffer, and each request as an 8-byte record of
 /// indices. Workers walk it in order (`i = (i + 1) & mask`), with no random
 /// numbers in the timed loop. Immutable once built.
-public final class RequestStream: @unchecked Sendable {
+package final class RequestStream: @unchecked Sendable {
     // Safe to share: every buffer is written in `init` and only read afterwards.
-    public let scenario: Scenario
-    public let policy: CORSPolicy
+    package let scenario: Scenario
+    package let policy: CORSPolicy
     /// Requests in the stream, a power of two.
-    public let count: Int
-    public let mask: Int
+    package let count: Int
+    package let mask: Int
     /// Distinct (origin, method, normalized header set) keys in the stream.
-    public let distinctKeys: Int
+    package let distinctKeys: Int
     /// Share of requests whose key occurs once in the stream.
-    public let singletonShare: Double
+    package let singletonShare: Double
     /// Each request's key as a dense id in 0..<distinctKeys (same origin, method
     /// and normalized header set: same id), for simulations that need no bytes.
-    public let keyIDs: [UInt32]
+    package let keyIDs: [UInt32]
     /// One request of each key id, to decide it once.
-    public let keyRepresentatives: [Int]
+    package let keyRepresentatives: [Int]
 
-    @usableFromInline let bytes: UnsafeMutableRawBufferPointer
-    @usableFromInline let spans: UnsafeMutableBufferPointer<(offset: Int, length: Int)>
+    /// Every distinct origin, method and header string, by index.
+    @usableFromInline let strings: PackedStrings
     /// Each request as indices of its origin, method and header strings (`absent`: no header list).
     @usableFromInline let records: UnsafeMutableBufferPointer<(origin: UInt32, method: UInt32, headers: UInt32)>
 
@@ -31,7 +32,7 @@ public final class RequestStream: @unchecked Sendable {
     /// Generates the stream.
     ///
     /// - Complexity: O(requests × log(keys)) time, O(requests + distinct strings) memory.
-    public init(scenario: Scenario) throws(ScenarioError) {
+    package init(scenario: Scenario) throws(ScenarioError) {
         if !scenario.problems.isEmpty { throw ScenarioError(scenario.problems) }
         self.scenario = scenario
         var rng = SplitMix64(seed: scenario.seed)
@@ -169,12 +170,11 @@ public final class RequestStream: @unchecked Sendable {
         keyRepresentatives = representatives
         distinctKeys = keyCounts.count
         singletonShare = Double(keyCounts.values.filter { $0 == 1 }.count) / Double(n)
-        (bytes, spans) = strings.freeze()
+        self.strings = PackedStrings(strings.list.map(\.utf8))
     }
 
     deinit {
-        bytes.deallocate()
-        spans.deallocate()
+        strings.deallocate()
         records.deallocate()
     }
 
@@ -201,19 +201,15 @@ public final class RequestStream: @unchecked Sendable {
     /// Calls `body` with request `i`'s origin, method and header bytes (nil
     /// when absent). Inlinable, so the load generator's loop pays no call for it.
     @inlinable @inline(__always)
-    public func withRequest<R>(_ i: Int, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer?) -> R) -> R {
+    package func withRequest<R>(_ i: Int, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer?) -> R) -> R {
         let record = records[i]
-        let base = UnsafeRawPointer(bytes.baseAddress!)
-        let o = spans[Int(record.origin)], m = spans[Int(record.method)]
-        let origin = UnsafeRawBufferPointer(start: base + o.offset, count: o.length)
-        let method = UnsafeRawBufferPointer(start: base + m.offset, count: m.length)
+        let origin = strings[Int(record.origin)], method = strings[Int(record.method)]
         if record.headers == Self.absent { return body(origin, method, nil) }
-        let h = spans[Int(record.headers)]
-        return body(origin, method, UnsafeRawBufferPointer(start: base + h.offset, count: h.length))
+        return body(origin, method, strings[Int(record.headers)])
     }
 
     /// Request `i` as strings, for tests and tools.
-    public func request(_ i: Int) -> PreflightRequest {
+    package func request(_ i: Int) -> PreflightRequest {
         withRequest(i) { o, m, h in
             PreflightRequest(origin: String(decoding: o, as: UTF8.self), method: String(decoding: m, as: UTF8.self),
                              requestHeaders: h.map { String(decoding: $0, as: UTF8.self) })
@@ -221,7 +217,7 @@ public final class RequestStream: @unchecked Sendable {
     }
 
     /// Bytes the stream holds.
-    public var retainedBytes: Int { bytes.count + spans.count * 16 + records.count * 12 }
+    package var retainedBytes: Int { strings.retainedBytes + records.count * 12 }
 }
 
 /// Distinct strings, each stored once.
@@ -245,20 +241,6 @@ struct StringTable {
         let id = UInt32(normalized.count)
         normalized[form] = id
         return id
-    }
-
-    func freeze() -> (UnsafeMutableRawBufferPointer, UnsafeMutableBufferPointer<(offset: Int, length: Int)>) {
-        let total = list.reduce(0) { $0 + $1.utf8.count }
-        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(total, 1), alignment: 8)
-        let spans = UnsafeMutableBufferPointer<(offset: Int, length: Int)>.allocate(capacity: max(list.count, 1))
-        var offset = 0
-        for (i, s) in list.enumerated() {
-            let n = s.utf8.count
-            UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<(offset + n)]).copyBytes(from: s.utf8)
-            spans[i] = (offset, n)
-            offset += n
-        }
-        return (bytes, spans)
     }
 }
 

@@ -1,13 +1,13 @@
 import CORSPolicy
-public import JSONValue
+package import JSONValue
 
 extension Scenario {
-    public static let keys = ["name", "description", "policy", "patterns", "origins", "disallowedShare", "wildcardShare", "zipfSkew",
+    package static let keys = ["name", "description", "policy", "patterns", "origins", "disallowedShare", "wildcardShare", "zipfSkew",
                               "methods", "headerSets", "headerNamesPerSet", "headerLists", "headerStyle", "floodShare", "churnPeriods", "maxAge",
                               "requests", "prewarm", "seed"]
 
     /// The scenario as a JSON object with every key, a starting point for custom ones.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         .object([
             ("name", .string(name)), ("description", .string(description)),
             ("policy", policy?.jsonValue ?? .null), ("patterns", .int(patterns)), ("origins", .int(origins)),
@@ -22,7 +22,7 @@ extension Scenario {
 
     /// Reads a scenario file. Keys left out take the `realistic` preset's values;
     /// unknown keys, wrong types and invalid values are errors naming the key.
-    public init(json bytes: [UInt8]) throws(ScenarioError) {
+    package init(json bytes: [UInt8]) throws(ScenarioError) {
         let document: JSONDocument
         do { document = try JSONValue.parseDocument(bytes) } catch {
             throw ScenarioError(["\(error)"])
@@ -108,8 +108,8 @@ extension Scenario {
 }
 
 /// Everything wrong with a scenario file, one line each.
-public struct ScenarioError: Error, Sendable, CustomStringConvertible {
-    public var problems: [String]
-    public init(_ problems: [String]) { self.problems = problems }
-    public var description: String { problems.joined(separator: "\n") }
+package struct ScenarioError: Error, Sendable, CustomStringConvertible {
+    package var problems: [String]
+    package init(_ problems: [String]) { self.problems = problems }
+    package var description: String { problems.joined(separator: "\n") }
 }

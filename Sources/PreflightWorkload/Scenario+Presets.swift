@@ -1,13 +1,13 @@
 extension Scenario {
     /// The header sets of `hot`, the same as `floor.c`'s.
-    public static let floorHeaderSets = [
+    package static let floorHeaderSets = [
         "content-type", "content-type,x-request-id", "authorization,content-type", "x-request-id",
         "accept-version,content-type", "authorization,content-type,x-request-id", "x-csrf-token", "content-type,x-trace-id",
     ]
     /// Names the generated policies allow.
-    public static let allowedHeaderNames = ["accept-version", "authorization", "content-type", "x-csrf-token", "x-request-id", "x-trace-id"]
+    package static let allowedHeaderNames = ["accept-version", "authorization", "content-type", "x-csrf-token", "x-request-id", "x-trace-id"]
 
-    public static let presets: [Scenario] = [
+    package static let presets: [Scenario] = [
         Scenario(name: "hot", description: "1,000 allowed exact origins, Zipf 0.99, three methods, eight header sets, cache prewarmed: every lookup hits (the key shape of floor.c)",
                  origins: 1000, zipfSkew: 0.99, headerSets: 8, headerLists: floorHeaderSets, maxAge: 7200, prewarm: true),
         Scenario(name: "realistic", description: "10,000 origins, Zipf 0.99, 10 % disallowed, 20 % under wildcards, browser-style headers",
@@ -27,7 +27,7 @@ extension Scenario {
                  headerSets: 8, headerNamesPerSet: 2, maxAge: 600),
     ]
 
-    public static func preset(named name: String) -> Scenario? {
+    package static func preset(named name: String) -> Scenario? {
         presets.first { $0.name == name }
     }
 }

@@ -1,57 +1,57 @@
-public import CORSPolicy
+package import CORSPolicy
 
 /// A workload: the policy, who sends preflights, and how.
 ///
 /// Requests draw keys (origin, method, header set) from a scrambled Zipf
 /// distribution over the whole key space (YCSB style), so popular keys are
 /// spread over the table rather than clustered.
-public struct Scenario: Sendable, Equatable {
-    public var name: String
-    public var description: String
+package struct Scenario: Sendable, Equatable {
+    package var name: String
+    package var description: String
     /// The policy; nil generates one from the population (see `patterns`).
-    public var policy: PolicyConfiguration?
+    package var policy: PolicyConfiguration?
     /// When > 0 and no policy is given: a generated policy of this many patterns
     /// (`SyntheticPolicy`), with the population drawn from its patterns.
-    public var patterns: Int
+    package var patterns: Int
     /// Distinct origins that send preflights.
-    public var origins: Int
+    package var origins: Int
     /// Share of the population the policy does not allow (near misses, strangers).
-    public var disallowedShare: Double
+    package var disallowedShare: Double
     /// Share of the allowed population covered by `*.` patterns rather than exact ones.
-    public var wildcardShare: Double
+    package var wildcardShare: Double
     /// Zipf exponent over the key space; 0 is uniform.
-    public var zipfSkew: Double
+    package var zipfSkew: Double
     /// Methods with their relative weights.
-    public var methods: [(method: String, weight: Double)]
+    package var methods: [(method: String, weight: Double)]
     /// Distinct request-header sets (generated; see `headerLists`).
-    public var headerSets: Int
+    package var headerSets: Int
 
     /// The number of header sets requests draw from.
-    public var effectiveHeaderSets: Int { headerLists?.count ?? headerSets }
+    package var effectiveHeaderSets: Int { headerLists?.count ?? headerSets }
     /// Names per generated header set.
-    public var headerNamesPerSet: Int
+    package var headerNamesPerSet: Int
     /// Exact header lists (comma-joined names), one per header set; when set,
     /// they replace the generated sets (`headerSets`, `headerNamesPerSet`).
-    public var headerLists: [String]?
+    package var headerLists: [String]?
     /// `browser`: lowercase, sorted, unique. `noisy`: as non-browser clients send them.
-    public var headerStyle: HeaderStyle
+    package var headerStyle: HeaderStyle
     /// Share of requests replaced by keys seen once (unique origins, header permutations).
-    public var floodShare: Double
+    package var floodShare: Double
     /// How many times the hot set moves to other keys over the stream (0: never).
-    public var churnPeriods: Int
+    package var churnPeriods: Int
     /// Overrides the policy's Max-Age when set.
-    public var maxAge: Int?
+    package var maxAge: Int?
     /// Requests in the generated stream (rounded up to a power of two).
-    public var requests: Int
+    package var requests: Int
     /// Fill the cache with every key before timing, so a read-only run measures hits.
-    public var prewarm: Bool
-    public var seed: UInt64
+    package var prewarm: Bool
+    package var seed: UInt64
 
-    public enum HeaderStyle: String, Sendable, CaseIterable {
+    package enum HeaderStyle: String, Sendable, CaseIterable {
         case browser, noisy
     }
 
-    public static func == (a: Self, b: Self) -> Bool {
+    package static func == (a: Self, b: Self) -> Bool {
         a.name == b.name && a.description == b.description && a.policy == b.policy && a.patterns == b.patterns
             && a.origins == b.origins && a.disallowedShare == b.disallowedShare && a.wildcardShare == b.wildcardShare
             && a.zipfSkew == b.zipfSkew && a.methods.map(\.method) == b.methods.map(\.method) && a.methods.map(\.weight) == b.methods.map(\.weight)
@@ -61,7 +61,7 @@ public struct Scenario: Sendable, Equatable {
             && a.requests == b.requests && a.prewarm == b.prewarm && a.seed == b.seed
     }
 
-    public init(name: String, description: String, policy: PolicyConfiguration? = nil, patterns: Int = 0, origins: Int,
+    package init(name: String, description: String, policy: PolicyConfiguration? = nil, patterns: Int = 0, origins: Int,
                 disallowedShare: Double = 0, wildcardShare: Double = 0, zipfSkew: Double = 0.99,
                 methods: [(method: String, weight: Double)] = [("PUT", 1), ("DELETE", 1), ("PATCH", 1)],
                 headerSets: Int = 8, headerNamesPerSet: Int = 2, headerLists: [String]? = nil, headerStyle: HeaderStyle = .browser, floodShare: Double = 0,
@@ -88,7 +88,7 @@ public struct Scenario: Sendable, Equatable {
     }
 
     /// Problems that make the scenario unusable, one line each.
-    public var problems: [String] {
+    package var problems: [String] {
         var out: [String] = []
         if origins < 1 || origins > 10_000_000 { out.append("origins must be between 1 and 10000000, got \(origins)") }
         for (key, value) in [("disallowedShare", disallowedShare), ("wildcardShare", wildcardShare), ("floodShare", floodShare)]

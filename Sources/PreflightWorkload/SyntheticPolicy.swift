@@ -1,11 +1,13 @@
+package import InternalByteUtilities
+
 /// Origin pattern lists of any size, shaped like real allow-lists: customer
 /// domains, tenant subdomains of a SaaS host, local development ports, and
 /// wildcard patterns for tenants that own their subdomains.
-public enum SyntheticPolicy {
+package enum SyntheticPolicy {
     /// `count` distinct patterns, a `wildcardShare` of them `*.` wildcards.
     ///
     /// - Complexity: O(count).
-    public static func patterns(count: Int, wildcardShare: Double, seed: UInt64 = 1) -> [String] {
+    package static func patterns(count: Int, wildcardShare: Double, seed: UInt64 = 1) -> [String] {
         var rng = SplitMix64(seed: seed)
         var out: [String] = []
         out.reserveCapacity(count)
@@ -31,7 +33,7 @@ public enum SyntheticPolicy {
     }
 
     /// An origin the pattern allows: itself, or a subdomain / port for wildcards.
-    public static func allowedOrigin(for pattern: String, _ rng: inout SplitMix64) -> String {
+    package static func allowedOrigin(for pattern: String, _ rng: inout SplitMix64) -> String {
         var origin = pattern
         if origin.hasSuffix(":*") {
             origin.removeLast(2)
@@ -46,7 +48,7 @@ public enum SyntheticPolicy {
 
     /// An origin close to the pattern that it must not allow: the classic
     /// matching flaws (prefix and suffix tricks, scheme, port, bare domain).
-    public static func nearMiss(for pattern: String, _ rng: inout SplitMix64) -> String {
+    package static func nearMiss(for pattern: String, _ rng: inout SplitMix64) -> String {
         let base = allowedOrigin(for: pattern, &rng)
         let host = base.split(separator: "/").last.map(String.init) ?? base
         switch rng.next() % 6 {

@@ -1,6 +1,6 @@
 import CORSPolicy
+import InternalByteUtilities
 import OriginMatching
-import PreflightWorkload
 import Testing
 
 /// A small model of what a browser does with a preflight response, written from

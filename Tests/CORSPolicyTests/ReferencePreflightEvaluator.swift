@@ -20,23 +20,19 @@ struct ReferencePreflightEvaluator {
         origin.withUnsafeBytes { o in
             if let reason = checkOrigin(o) { return PreflightDecision(reason: reason) }
             if let reason = checkMethod(method) { return PreflightDecision(reason: reason) }
-            var requested = RequestHeaderSet()
             guard let requestHeaders else { return PreflightDecision(reason: .allowed) }
             return requestHeaders.withUnsafeBytes { h in
                 var denied = false
                 let wellFormed = RequestHeaderList.forEachName(in: h) { range in
                     let name = String(decoding: h[range].map { RequestHeaderList.lowercasedTokenByte($0) }, as: UTF8.self)
-                    if let index = allowedHeaders[name] {
-                        requested.insert(index)
-                        return true
-                    }
+                    if allowedHeaders[name] != nil { return true }
                     if policy.allowsAnyRequestHeader && name != "authorization" { return true }
                     denied = true
                     return false
                 }
                 if !wellFormed { return PreflightDecision(reason: .malformedRequestHeaders) }
                 if denied { return PreflightDecision(reason: .headerNotAllowed) }
-                return PreflightDecision(reason: .allowed, requestedHeaders: requested)
+                return PreflightDecision(reason: .allowed)
             }
         }
     }

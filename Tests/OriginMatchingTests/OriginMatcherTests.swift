@@ -1,6 +1,6 @@
 import Foundation
+import InternalByteUtilities
 import OriginMatching
-import PreflightWorkload
 import Testing
 
 func decide(_ kind: OriginMatcherKind, _ patterns: [String], _ origin: String) throws -> Bool {

@@ -2,8 +2,9 @@ import CORSPolicy
 import Dispatch
 import OriginMatching
 import PreflightCache
+import InternalByteUtilities
+import PreflightTestSupport
 import Synchronization
-import PreflightWorkload
 import Testing
 
 let basePolicy = try! CORSPolicy(validating: PolicyConfiguration(

@@ -1,5 +1,6 @@
 import OriginMatching
 import PreflightCache
+import PreflightTestSupport
 @testable import PreflightLoad
 import PreflightWorkload
 import Testing

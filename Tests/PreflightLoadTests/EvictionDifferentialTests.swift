@@ -1,6 +1,7 @@
 import CORSPolicy
 @testable import PreflightCache
 @testable import PreflightLoad
+import PreflightTestSupport
 import PreflightWorkload
 import Testing
 
