@@ -77,7 +77,7 @@ let package = Package(
                     swiftSettings: strictness),
         .testTarget(name: "PreflightCacheTests", dependencies: ["PreflightCache", "CORSPolicy", "InternalByteUtilities", "PreflightTestSupport"],
                     swiftSettings: strictness),
-        .testTarget(name: "PreflightWorkloadTests", dependencies: ["PreflightWorkload", "PreflightTestSupport"], swiftSettings: strictness),
+        .testTarget(name: "PreflightWorkloadTests", dependencies: ["PreflightWorkload", "PreflightTestSupport", "CORSPolicy"], swiftSettings: strictness),
         .testTarget(name: "PreflightLoadTests", dependencies: ["PreflightLoad", "PreflightWorkload", "PreflightCache", "CORSPolicy", "OriginMatching",
                                                                "InternalByteUtilities", "PreflightTestSupport"], swiftSettings: strictness),
     ],

@@ -55,60 +55,17 @@ public struct PolicyConfiguration: Sendable, Equatable {
     /// Decodes a policy from a parsed JSON object (for example one inlined in a
     /// scenario file under `pathPrefix`).
     public init(json: JSONValue, positions: [String: JSONPosition] = [:], pathPrefix: String = "") throws(PolicyError) {
-        var problems: [PolicyProblem] = []
-        func path(_ key: String) -> String { pathPrefix.isEmpty ? key : "\(pathPrefix).\(key)" }
-        func problem(_ p: String, _ message: String) {
-            problems.append(PolicyProblem(path: p, message: message, position: positions[p]))
-        }
-        guard case let .object(members) = json else {
-            throw PolicyError([PolicyProblem(path: pathPrefix, message: "a policy must be a JSON object, found \(json.kindDescription)", position: positions[pathPrefix])])
-        }
-        func strings(_ key: String) -> [String]? {
-            guard let value = json[key] else { return nil }
-            guard case let .array(elements) = value else {
-                problem(path(key), "expected an array of strings, found \(value.kindDescription)")
-                return nil
-            }
-            var out: [String] = []
-            for (i, element) in elements.enumerated() {
-                guard case let .string(s) = element else {
-                    problem("\(path(key))[\(i)]", "expected a string, found \(element.kindDescription)")
-                    continue
-                }
-                out.append(s)
-            }
-            return out
-        }
-        func bool(_ key: String) -> Bool? {
-            guard let value = json[key] else { return nil }
-            guard case let .bool(b) = value else { problem(path(key), "expected true or false, found \(value.kindDescription)"); return nil }
-            return b
-        }
-        func int(_ key: String) -> Int? {
-            guard let value = json[key] else { return nil }
-            guard let i = value.intValue else {
-                problem(path(key), "expected an integer, found \(value.kindDescription)\(value.doubleValue != nil ? " with a fraction or exponent" : "")")
-                return nil
-            }
-            return i
-        }
-        for (key, _) in members where !Self.keys.contains(key) {
-            let suggestion = Self.keys.first { $0.lowercased() == key.lowercased() }.map { " (did you mean \"\($0)\"?)" } ?? ""
-            problem(path(key), "unknown key \"\(key)\"\(suggestion); known keys: \(Self.keys.joined(separator: ", "))")
-        }
-        let origins = strings("origins")
-        if json["origins"] == nil { problem(path("origins"), "missing required key \"origins\"") }
-        self.origins = origins ?? []
-        methods = strings("methods") ?? []
-        requestHeaders = strings("requestHeaders") ?? []
-        exposeHeaders = strings("exposeHeaders") ?? []
-        credentials = bool("credentials") ?? false
-        maxAge = int("maxAge")
-        if json["maxAge"] == .null { maxAge = nil; problems.removeAll { $0.path == path("maxAge") } }
-        preflightStatus = int("preflightStatus") ?? 204
-        allowInsecureOrigins = bool("allowInsecureOrigins") ?? false
-        allowPublicSuffixWildcards = bool("allowPublicSuffixWildcards") ?? false
-        if !problems.isEmpty { throw PolicyError(problems) }
+        var reader = JSONObjectReader(json, path: pathPrefix, positions: positions, what: "a policy", knownKeys: Self.keys)
+        origins = reader.strings("origins", required: true) ?? []
+        methods = reader.strings("methods") ?? []
+        requestHeaders = reader.strings("requestHeaders") ?? []
+        exposeHeaders = reader.strings("exposeHeaders") ?? []
+        credentials = reader.bool("credentials") ?? false
+        maxAge = reader.isNull("maxAge") ? nil : reader.int("maxAge")
+        preflightStatus = reader.int("preflightStatus") ?? 204
+        allowInsecureOrigins = reader.bool("allowInsecureOrigins") ?? false
+        allowPublicSuffixWildcards = reader.bool("allowPublicSuffixWildcards") ?? false
+        if !reader.problems.isEmpty { throw PolicyError(reader.problems) }
     }
 
     /// The policy as a JSON object with every key, for writing files.
@@ -128,24 +85,7 @@ public struct PolicyConfiguration: Sendable, Equatable {
 }
 
 /// One thing wrong with a policy: where (`origins[2]`), and which rule it breaks.
-public struct PolicyProblem: Sendable, Equatable, CustomStringConvertible {
-    /// The key path, such as `origins[2]` or `maxAge`; empty for the document itself.
-    public var path: String
-    public var message: String
-    public var position: JSONPosition?
-
-    public init(path: String, message: String, position: JSONPosition? = nil) {
-        self.path = path
-        self.message = message
-        self.position = position
-    }
-
-    public var description: String {
-        var out = path.isEmpty ? "" : path
-        if let position { out += out.isEmpty ? "\(position)" : " (\(position))" }
-        return out.isEmpty ? message : "\(out): \(message)"
-    }
-}
+public typealias PolicyProblem = JSONProblem
 
 /// Every problem found in a policy, in file order.
 public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {

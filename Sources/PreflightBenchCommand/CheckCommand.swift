@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchmarkHost
 import CORSPolicy
 
 struct CheckCommand: ParsableCommand {
@@ -24,13 +25,8 @@ struct CheckCommand: ParsableCommand {
     var policy: String
 
     func run() throws {
-        do {
-            let validated = try loadPolicy(policy)
-            for warning in validated.warnings { printError("\(policy): warning: \(warning)") }
-            print("\(policy): valid: \(validated.summary)")
-        } catch let error as CLIError {
-            printError(error.description)
-            throw ExitCode(1)
-        }
+        let validated = try loadPolicy(policy)
+        for warning in validated.warnings { StandardError.line("\(policy): warning: \(warning)") }
+        print("\(policy): valid: \(validated.summary)")
     }
 }

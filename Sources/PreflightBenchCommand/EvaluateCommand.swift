@@ -1,9 +1,8 @@
-public import ArgumentParser
+import ArgumentParser
+import BenchmarkHost
 import CORSPolicy
-import JSONValue
-public import OriginMatching
-
-extension OriginMatcherKind: ExpressibleByArgument {}
+import OriginMatching
+import PreflightWorkload
 
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,7 +36,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A JSON Lines file of requests; - reads standard input.", valueName: "file"))
     var requests: String?
 
-    @Option(name: .long, help: ArgumentHelp("The origin matcher: \(OriginMatcherKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("The origin matcher: \(OriginMatcherKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"),
+            transform: CommaList.name("matcher", of: OriginMatcherKind.self))
     var matcher: OriginMatcherKind = .default
 
     func validate() throws {
@@ -52,60 +52,17 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            let evaluator = PreflightEvaluator(policy: try loadPolicy(policy), matcher: matcher)
-            if let requests {
-                let bytes = try readInput(requests, what: "requests file")
-                var lineNumber = 0
-                for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-                    lineNumber += 1
-                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                    let request = try parseRequestLine(Array(line), file: requests, line: lineNumber)
-                    print(Self.render(evaluator, request))
-                }
-            } else {
-                let request = PreflightRequest(origin: origin!, method: method!, requestHeaders: headers.isEmpty ? nil : headers.joined(separator: ","))
-                print(Self.render(evaluator, request))
-            }
-        } catch let error as CLIError {
-            printError(error.description)
-            throw ExitCode(1)
+        let evaluator = PreflightEvaluator(policy: try loadPolicy(policy), matcher: matcher)
+        func decide(_ request: PreflightRequest) {
+            let decision = evaluator.evaluate(request)
+            print(RequestLines.outcome(decision, evaluator.response(to: request, decision: decision)).jsonText)
         }
-    }
-
-    static func render(_ evaluator: PreflightEvaluator, _ request: PreflightRequest) -> String {
-        let decision = evaluator.evaluate(request)
-        let response = evaluator.response(to: request, decision: decision)
-        return JSONValue.object([
-            ("allowed", .bool(decision.isAllowed)),
-            ("reason", .string(decision.reason.rawValue)),
-            ("status", .int(response.status)),
-            ("headers", .object(response.headers.map { ($0.name, JSONValue.string($0.value)) })),
-        ]).jsonText
-    }
-
-    func parseRequestLine(_ line: [UInt8], file: String, line number: Int) throws -> PreflightRequest {
-        let where_ = "\(file):\(number)"
-        let value: JSONValue
-        do { value = try JSONValue.parse(line) } catch {
-            throw CLIError("\(where_): invalid JSON at column \(error.position.column): \(error.message)")
+        guard let requests else {
+            return decide(PreflightRequest(origin: origin!, method: method!, requestHeaders: headers.isEmpty ? nil : headers.joined(separator: ",")))
         }
-        guard case let .object(members) = value else { throw CLIError("\(where_): expected a JSON object, found \(value.kindDescription)") }
-        for (key, _) in members where !["origin", "method", "headers"].contains(key) {
-            throw CLIError("\(where_): unknown key \"\(key)\"; known keys: origin, method, headers")
+        try reportingFailures {
+            let bytes = try Files.read(requests, what: "requests file")
+            do { try RequestLines.forEachRequest(in: bytes, file: requests, decide) } catch let error as RequestLineError { throw HostError(error.description) }
         }
-        guard let origin = value["origin"]?.stringValue else { throw CLIError("\(where_): \"origin\" must be a string") }
-        guard let method = value["method"]?.stringValue else { throw CLIError("\(where_): \"method\" must be a string") }
-        var headers: String?
-        switch value["headers"] {
-        case nil, .null?: headers = nil
-        case let .string(s)?: headers = s
-        case let .array(lines)?:
-            let strings = lines.compactMap(\.stringValue)
-            guard strings.count == lines.count else { throw CLIError("\(where_): \"headers\" must be a string or an array of strings") }
-            headers = strings.joined(separator: ",")
-        case let other?: throw CLIError("\(where_): \"headers\" must be a string or an array of strings, found \(other.kindDescription)")
-        }
-        return PreflightRequest(origin: origin, method: method, requestHeaders: headers)
     }
 }

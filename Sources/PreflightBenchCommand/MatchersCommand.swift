@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchmarkHost
 import CORSPolicy
 import JSONValue
 import OriginMatching
@@ -31,72 +32,64 @@ struct MatchersCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Use the origins of this policy file instead of generated ones.", valueName: "file"))
     var policy: String?
 
-    @Option(name: .long, help: ArgumentHelp("Comma-separated pattern counts to generate.", valueName: "n,n,..."))
-    var patterns: String = "10,100,1000,10000"
+    static let defaultPatternCounts = [10, 100, 1000, 10000]
+
+    @Option(name: .long, help: .list("Comma-separated pattern counts to generate, 1 to 1000000.", default: Self.defaultPatternCounts, valueName: "n,n,..."),
+            transform: CommaList.integers("patterns", in: 1...1_000_000))
+    var patterns: [Int] = Self.defaultPatternCounts
 
     @Option(name: .long, help: ArgumentHelp("Share of generated patterns that are *. wildcards, 0...1.", valueName: "share"))
     var wildcardShare: Double = 0.2
 
-    @Option(name: .long, help: ArgumentHelp("Comma-separated strategies to measure.", valueName: "names"))
-    var matcher: String = OriginMatcherKind.allCases.map(\.rawValue).joined(separator: ",")
+    @Option(name: .long, help: .list("Comma-separated strategies to measure.", default: OriginMatcherKind.allCases.map(\.rawValue), valueName: "names"),
+            transform: CommaList.names("matcher", of: OriginMatcherKind.self))
+    var matcher: [OriginMatcherKind] = OriginMatcherKind.allCases
 
-    @Option(name: .long, help: "Timed repetitions per strategy and size.")
+    @Option(name: .long, help: "Timed repetitions per strategy and size (1 to 1000).")
     var repetitions: Int = 5
 
-    @Option(name: .long, help: ArgumentHelp("Seconds per repetition.", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("Seconds per repetition (above 0, at most 60).", valueName: "seconds"))
     var seconds: Double = 0.2
 
-    @Option(name: .long, help: "Output format: table, json or csv.")
-    var format: OutputFormat = .table
+    @OptionGroup var output: FormatOption
 
     func validate() throws {
         guard (0...1).contains(wildcardShare) else { throw ValidationError("--wildcard-share must be between 0 and 1, got \(wildcardShare)") }
         guard (1...1000).contains(repetitions) else { throw ValidationError("--repetitions must be between 1 and 1000") }
         guard seconds > 0, seconds <= 60 else { throw ValidationError("--seconds must be above 0 and at most 60") }
-        let counts = try parseList(patterns, option: "patterns") { Int($0) }
-        guard counts.allSatisfy({ (1...1_000_000).contains($0) }) else { throw ValidationError("--patterns: each count must be between 1 and 1000000") }
-        _ = try parseList(matcher, option: "matcher") { OriginMatcherKind(rawValue: $0) }
     }
 
     func run() throws {
-        let kinds = try parseList(matcher, option: "matcher") { OriginMatcherKind(rawValue: $0) }
-        var sets: [[OriginPattern]] = []
-        do {
-            if let policy {
-                let loaded = try loadPolicy(policy)
-                guard case let .patterns(list) = loaded.origins else {
-                    throw CLIError("\(policy): the policy allows any origin (\"*\"), so there is nothing to match")
-                }
-                sets.append(list)
-            } else {
-                for count in try parseList(patterns, option: "patterns", { Int($0) }) {
-                    sets.append(try SyntheticPolicy.patterns(count: count, wildcardShare: wildcardShare).map { try OriginPattern.parse($0) })
-                }
-            }
-        } catch let error as CLIError {
-            printError(error.description)
-            throw ExitCode(1)
-        }
-        if !allocationProbe.isActive { printError("note: allocation counting is unavailable in this build (sanitizer); allocs/decision shows n/a") }
-        let comparison = MatcherComparison(matchers: kinds, repetitions: repetitions, secondsPerRepetition: seconds)
+        let sets = try patternSets()
+        if !allocationProbe.isActive { StandardError.line("note: allocation counting is unavailable in this build (sanitizer); allocs/decision shows n/a") }
+        let comparison = MatcherComparison(matchers: matcher, repetitions: repetitions, secondsPerRepetition: seconds)
         var results: [MatcherMeasurement] = []
         for set in sets {
             do {
-                results += try comparison.measure(patterns: set, allocations: allocationProbe) { printError("measuring \($0)") }
+                results += try comparison.measure(patterns: set, allocations: allocationProbe) { StandardError.line("measuring \($0)") }
             } catch {
-                printError("error: \(error)")
+                StandardError.line("error: \(error)")
                 throw ExitCode(1)
             }
         }
-        switch format {
-        case .table:
-            print(MatcherComparison.table(results).text)
-            print("")
-            for line in MatcherComparison.verdicts(results) { print(line) }
-        case .json:
-            print(JSONValue.array(results.map(\.jsonValue)).prettyJSONText)
-        case .csv:
-            print(MatcherComparison.table(results).csv)
+        switch output.format {
+        case .table: print(MatcherComparison.table(results).text + "\n\n" + MatcherComparison.verdicts(results).joined(separator: "\n"))
+        case .json: print(JSONValue.array(results.map(\.jsonValue)).prettyJSONText)
+        case .csv: print(MatcherComparison.table(results).csv)
         }
+    }
+
+    /// The policy's patterns, or one generated set per --patterns count.
+    func patternSets() throws -> [[OriginPattern]] {
+        guard let policy else {
+            return try patterns.map { count in
+                try SyntheticPolicy.patterns(count: count, wildcardShare: wildcardShare).map { try OriginPattern.parse($0) }
+            }
+        }
+        guard case let .patterns(list) = try loadPolicy(policy).origins else {
+            StandardError.line("\(policy): the policy allows any origin (\"*\"), so there is nothing to match")
+            throw ExitCode(1)
+        }
+        return [list]
     }
 }

@@ -39,31 +39,3 @@ struct ScenariosCommand: ParsableCommand {
         for s in Scenario.presets { print("\(s.name): \(s.description)") }
     }
 }
-
-struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "report",
-        abstract: "Render run.csv, summary.md and the charts again from a directory's run.json."
-    )
-
-    @Argument(help: ArgumentHelp("A directory written by `run --out`.", valueName: "dir"))
-    var directory: String
-
-    func run() throws {
-        let bytes: [UInt8]
-        do { bytes = try readInput(directory + "/run.json", what: "report") } catch let error as CLIError {
-            printError(error.description)
-            throw ExitCode(1)
-        }
-        do {
-            let report = try LoadReport(json: try JSONValue.parse(bytes))
-            try writeReport(report, to: directory)
-        } catch let error as JSONSyntaxError {
-            printError("\(directory)/run.json: \(error)")
-            throw ExitCode(1)
-        } catch let error as ScenarioReadError {
-            printError("\(directory)/run.json: \(error)")
-            throw ExitCode(1)
-        }
-    }
-}

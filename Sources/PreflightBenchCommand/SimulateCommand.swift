@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchmarkHost
 import Foundation
 import JSONValue
 import PreflightCache
@@ -21,17 +22,23 @@ struct SimulateCommand: ParsableCommand {
             """
     )
 
+    /// Three orders of magnitude of capacity; Max-Age at the Fetch default (5 s), a common 10 minutes, and Chromium's cap (2 h).
+    static let defaultCapacities = [1000, 10000, 100_000], defaultMaxAges = [5, 600, 7200]
+
     @Option(name: .long, help: ArgumentHelp("A preset name or a scenario file.", valueName: "name"))
     var scenario: String = "realistic"
 
-    @Option(name: .long, help: ArgumentHelp("Comma-separated capacities.", valueName: "n,n"))
-    var capacity: String = "1000,10000,100000"
+    @Option(name: .long, help: .list("Comma-separated capacities, 1 to 50000000.", default: Self.defaultCapacities, valueName: "n,n"),
+            transform: CommaList.integers("capacity", in: 1...50_000_000))
+    var capacity: [Int] = Self.defaultCapacities
 
-    @Option(name: .long, help: ArgumentHelp("Comma-separated eviction policies: lru, sieve, s3fifo.", valueName: "names"))
-    var eviction: String = "lru,sieve,s3fifo"
+    @Option(name: .long, help: .list("Comma-separated eviction policies: lru, sieve, s3fifo.", default: EvictionPolicy.allCases, valueName: "names"),
+            transform: CommaList.names("eviction", of: EvictionPolicy.self))
+    var eviction: [EvictionPolicy] = EvictionPolicy.allCases
 
-    @Option(name: .long, help: ArgumentHelp("Comma-separated Max-Age values in seconds (they override the policy's).", valueName: "s,s"))
-    var maxAge: String = "5,600,7200"
+    @Option(name: .long, help: .list("Comma-separated Max-Age values in seconds, -1 to 86400, overriding the policy's.", default: Self.defaultMaxAges, valueName: "s,s"),
+            transform: CommaList.integers("max-age", in: -1...86400))
+    var maxAge: [Int] = Self.defaultMaxAges
 
     @Option(name: .long, help: "Virtual seconds to replay.")
     var duration: Double = 3600
@@ -39,70 +46,36 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Requests per virtual second.")
     var rate: Double = 20000
 
-    @Option(name: .long, help: "Output format: table, json or csv.")
-    var format: OutputFormat = .table
+    @OptionGroup var output: FormatOption
 
     @Option(name: .long, help: ArgumentHelp("Also write simulate.json, simulate.csv, simulate.md and charts here.", valueName: "dir"))
     var out: String?
 
     func validate() throws {
-        _ = try parseList(capacity, option: "capacity") { Int($0).flatMap { (1...50_000_000).contains($0) ? $0 : nil } }
-        _ = try parseList(eviction, option: "eviction") { EvictionPolicy(rawValue: $0) }
-        _ = try parseList(maxAge, option: "max-age") { Int($0).flatMap { (-1...86400).contains($0) ? $0 : nil } }
         guard duration > 0, rate > 0, duration * rate <= 2_000_000_000 else {
             throw ValidationError("--duration and --rate must be positive, with at most 2,000,000,000 requests in all")
         }
     }
 
     func run() throws {
-        let base: Scenario
-        if let preset = Scenario.preset(named: scenario) { base = preset } else {
-            do { base = try Scenario(json: try readInput(scenario, what: "scenario file")) } catch let error as ScenarioError {
-                printError("\(scenario): \(error)")
-                throw ExitCode(1)
-            } catch let error as CLIError {
-                printError(error.description)
-                throw ExitCode(1)
-            }
+        let (base, stream) = try reportingFailures {
+            let base = try ScenarioSource.load(scenario)
+            do { return (base, try RequestStream(scenario: base)) } catch { throw HostError("\(base.name): \(error)") }
         }
         signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
-        let simulation = Simulation(capacities: try parseList(capacity, option: "capacity") { Int($0) },
-                                    evictions: try parseList(eviction, option: "eviction") { EvictionPolicy(rawValue: $0) },
-                                    maxAges: try parseList(maxAge, option: "max-age") { Int($0) }, duration: duration, rate: rate)
-        printError("generating \(base.name) and replaying \(simulation.requestCount) requests per point")
-        let stream: RequestStream
-        do { stream = try RequestStream(scenario: base) } catch {
-            printError("\(base.name): \(error)")
-            throw ExitCode(1)
-        }
-        let points = simulation.run(stream: stream, progress: { printError($0) }, stop: { interrupted.load(ordering: .relaxed) })
-        let json = JSONValue.object([
-            ("scenario", .string(base.name)), ("duration", .double(duration)), ("rate", .double(rate)),
-            ("distinctKeys", .int(stream.distinctKeys)),
-            ("command", .string(CommandLine.arguments.joined(separator: " "))),
-            ("points", .array(points.map(\.jsonValue))),
-        ])
-        switch format {
-        case .table: print(Simulation.table(points).text)
-        case .json: print(json.prettyJSONText)
-        case .csv: print(Simulation.table(points).csv)
+        let simulation = Simulation(capacities: capacity, evictions: eviction, maxAges: maxAge, duration: duration, rate: rate)
+        StandardError.line("replaying \(base.name): \(simulation.requestCount) requests per point")
+        let points = simulation.run(stream: stream, progress: { StandardError.line($0) }, stop: { interrupted.load(ordering: .relaxed) })
+        let report = Simulation.Report(scenario: base.name, distinctKeys: stream.distinctKeys, streamLength: stream.count,
+                                       duration: duration, rate: rate, command: MachineFacts.commandLine, points: points)
+        switch output.format {
+        case .table: print(report.table.text)
+        case .json: print(report.jsonValue.prettyJSONText)
+        case .csv: print(report.table.csv)
         }
         if let out {
-            do {
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                try Data((json.prettyJSONText + "\n").utf8).write(to: URL(fileURLWithPath: out + "/simulate.json"))
-                try Data((Simulation.table(points).csv + "\n").utf8).write(to: URL(fileURLWithPath: out + "/simulate.csv"))
-                let charts = Simulation.charts(points)
-                var md = "# preflight-bench simulate\n\nCommand:\n\n```\n\(CommandLine.arguments.joined(separator: " "))\n```\n\n"
-                md += "Scenario \(base.name): \(stream.distinctKeys) distinct keys in a stream of \(stream.count) requests, cycled.\n\n"
-                md += Simulation.table(points).markdown + "\n\n" + charts.map { "![\($0.name)](\($0.name))" }.joined(separator: "\n\n") + "\n"
-                try Data(md.utf8).write(to: URL(fileURLWithPath: out + "/simulate.md"))
-                for chart in charts { try Data(chart.svg.utf8).write(to: URL(fileURLWithPath: out + "/" + chart.name)) }
-                printError("wrote \(out)/simulate.json, simulate.csv, simulate.md and \(charts.count) charts")
-            } catch {
-                printError("cannot write to \(out): \(error.localizedDescription)")
-                throw ExitCode(1)
-            }
+            try reportingFailures { try Files.write(report.files(), to: out) }
+            StandardError.line("wrote \(out)/simulate.json, simulate.csv, simulate.md and the charts")
         }
         if interrupted.load(ordering: .relaxed) { throw ExitCode(130) }
     }

@@ -25,21 +25,22 @@ package struct LoadReport: Sendable {
     }
 
     /// Reads a report written by `jsonValue` (for `report DIR`).
-    package init(json: JSONValue) throws(ScenarioReadError) {
-        guard case let .object(env)? = json["environment"], case let .array(points)? = json["points"] else {
-            throw ScenarioReadError("run.json must hold an object with \"environment\" and \"points\"")
+    package init(json: JSONValue) throws(ReportReadError) {
+        var reader = JSONObjectReader(json, what: "run.json", knownKeys: nil)
+        environment = reader.object("environment", required: true) ?? []
+        harnessOverhead = (reader.object("harnessOverheadNanos") ?? []).compactMap { member in member.value.doubleValue.map { (member.key, $0) } }
+        points = []
+        for (i, value) in (reader.array("points", required: true) ?? []).enumerated() {
+            var point = JSONObjectReader(value, path: "points[\(i)]", what: "a point", knownKeys: nil)
+            if let decoded = LoadPoint(&point) { points.append(decoded) }
+            reader.append(contentsOf: point.problems)
         }
-        environment = env
-        harnessOverhead = (json["harnessOverheadNanos"]?.objectValue ?? []).compactMap { member in member.value.doubleValue.map { (member.key, $0) } }
-        self.points = []
-        for (i, value) in points.enumerated() {
-            guard let point = LoadPoint(json: value) else { throw ScenarioReadError("points[\(i)] lacks a documented key or has a wrong type") }
-            self.points.append(point)
-        }
+        if !reader.problems.isEmpty { throw ReportReadError(reader.problems.map(\.description).joined(separator: "\n")) }
     }
 }
 
-package struct ScenarioReadError: Error, CustomStringConvertible {
+/// What is wrong with a run.json, one line per problem.
+package struct ReportReadError: Error, CustomStringConvertible {
     package var description: String
     package init(_ description: String) { self.description = description }
 }
@@ -84,33 +85,41 @@ extension LoadPoint {
         ])
     }
 
-    init?(json: JSONValue) {
-        guard let scenario = json["scenario"]?.stringValue, let workers = json["workers"]?.intValue,
-              let cache = json["cache"]?.stringValue.flatMap(PreflightCacheKind.init(rawValue:)),
-              let matcher = json["matcher"]?.stringValue.flatMap(OriginMatcherKind.init(rawValue:)),
-              let decisions = json["decisions"]?.intValue, let seconds = json["seconds"]?.doubleValue,
-              let dps = json["decisionsPerSecond"]?.doubleValue, let dpsMin = json["decisionsPerSecondMin"]?.doubleValue,
-              let dpsMax = json["decisionsPerSecondMax"]?.doubleValue,
-              let p50 = json["p50Nanos"]?.intValue, let p99 = json["p99Nanos"]?.intValue, let p999 = json["p999Nanos"]?.intValue
-        else { return nil }
-        self.init(scenario: scenario, workers: workers, cache: cache, matcher: matcher, capacity: json["capacity"]?.intValue,
-                  eviction: json["eviction"]?.stringValue.flatMap(EvictionPolicy.init(rawValue:)), shards: json["shards"]?.intValue,
-                  allocator: json["allocator"]?.stringValue ?? "system", decisions: decisions, seconds: seconds,
-                  decisionsPerSecond: Spread(median: dps, min: dpsMin, max: dpsMax), hitRate: json["hitRate"]?.doubleValue,
-                  p50Nanos: UInt64(p50), p99Nanos: UInt64(p99), p999Nanos: UInt64(p999),
-                  meanNanos: json["meanNanos"]?.doubleValue,
-                  hitLatency: Self.latency(json, "hit"), missLatency: Self.latency(json, "miss"),
-                  allocationsPerDecision: json["allocationsPerDecision"]?.doubleValue, entries: json["entries"]?.intValue,
-                  bytesPerEntry: json["bytesPerEntry"]?.doubleValue, heapBytes: json["heapBytes"]?.intValue, evictions: json["evictions"]?.intValue,
-                  expirations: json["expirations"]?.intValue, stopped: json["stopped"]?.boolValue ?? false)
+    /// Reads a point as `jsonValue` writes it; nil, with the reader's
+    /// problems naming each missing or mistyped key, when it cannot.
+    init?(_ json: inout JSONObjectReader) {
+        let scenario = json.string("scenario", required: true), workers = json.int("workers", required: true)
+        let cache = json.string("cache", required: true).flatMap(PreflightCacheKind.init(rawValue:))
+        let matcher = json.string("matcher", required: true).flatMap(OriginMatcherKind.init(rawValue:))
+        let decisions = json.int("decisions", required: true), seconds = json.double("seconds", required: true)
+        let dps = json.double("decisionsPerSecond", required: true), dpsMin = json.double("decisionsPerSecondMin", required: true)
+        let dpsMax = json.double("decisionsPerSecondMax", required: true)
+        let p50 = json.int("p50Nanos", required: true), p99 = json.int("p99Nanos", required: true), p999 = json.int("p999Nanos", required: true)
+        guard let scenario, let workers, let cache, let matcher, let decisions, let seconds, let dps, let dpsMin, let dpsMax,
+              let p50, let p99, let p999 else {
+            if json.problems.isEmpty { json.problem("cache", "unknown cache or matcher name") }
+            return nil
+        }
+        func optionalInt(_ key: String) -> Int? { json.isNull(key) ? nil : json.int(key) }
+        func optionalDouble(_ key: String) -> Double? { json.isNull(key) ? nil : json.double(key) }
+        self.init(scenario: scenario, workers: workers, cache: cache, matcher: matcher, capacity: optionalInt("capacity"),
+                  eviction: (json.isNull("eviction") ? nil : json.string("eviction")).flatMap(EvictionPolicy.init(rawValue:)),
+                  shards: optionalInt("shards"), allocator: json.string("allocator") ?? "system", decisions: decisions, seconds: seconds,
+                  decisionsPerSecond: Spread(median: dps, min: dpsMin, max: dpsMax), hitRate: optionalDouble("hitRate"),
+                  p50Nanos: UInt64(max(p50, 0)), p99Nanos: UInt64(max(p99, 0)), p999Nanos: UInt64(max(p999, 0)),
+                  meanNanos: optionalDouble("meanNanos"),
+                  hitLatency: Self.latency(&json, "hit"), missLatency: Self.latency(&json, "miss"),
+                  allocationsPerDecision: optionalDouble("allocationsPerDecision"), entries: optionalInt("entries"),
+                  bytesPerEntry: optionalDouble("bytesPerEntry"), heapBytes: optionalInt("heapBytes"), evictions: optionalInt("evictions"),
+                  expirations: optionalInt("expirations"), stopped: json.bool("stopped") ?? false)
     }
 }
 
 extension LoadPoint {
     /// The `hit` or `miss` latency keys of a point.
-    static func latency(_ json: JSONValue, _ prefix: String) -> LatencyPercentiles? {
-        guard let mean = json[prefix + "MeanNanos"]?.doubleValue, let p50 = json[prefix + "P50Nanos"]?.intValue,
-              let p99 = json[prefix + "P99Nanos"]?.intValue, p50 >= 0, p99 >= 0 else { return nil }
+    static func latency(_ json: inout JSONObjectReader, _ prefix: String) -> LatencyPercentiles? {
+        guard !json.isNull(prefix + "P50Nanos"), let mean = json.double(prefix + "MeanNanos"), let p50 = json.int(prefix + "P50Nanos"),
+              let p99 = json.int(prefix + "P99Nanos"), p50 >= 0, p99 >= 0 else { return nil }
         return LatencyPercentiles(meanNanos: mean, p50Nanos: UInt64(p50), p99Nanos: UInt64(p99))
     }
 }

@@ -27,82 +27,39 @@ extension Scenario {
         do { document = try JSONValue.parseDocument(bytes) } catch {
             throw ScenarioError(["\(error)"])
         }
-        guard case let .object(members) = document.root else { throw ScenarioError(["a scenario must be a JSON object"]) }
-        var errors: [String] = []
-        func at(_ key: String) -> String { document.position(of: key).map { "\(key) (\($0))" } ?? key }
-        for (key, _) in members where !Self.keys.contains(key) {
-            errors.append("\(at(key)): unknown key \"\(key)\"; known keys: \(Self.keys.joined(separator: ", "))")
-        }
+        var reader = JSONObjectReader(document.root, positions: document.positions, what: "a scenario", knownKeys: Self.keys)
         var s = Scenario.preset(named: "realistic")!
-        s.name = "custom"
-        let root = document.root
-        func string(_ key: String) -> String? {
-            guard let v = root[key] else { return nil }
-            guard let text = v.stringValue else { errors.append("\(at(key)): expected a string, found \(v.kindDescription)"); return nil }
-            return text
-        }
-        func int(_ key: String) -> Int? {
-            guard let v = root[key] else { return nil }
-            guard let i = v.intValue else { errors.append("\(at(key)): expected an integer, found \(v.kindDescription)"); return nil }
-            return i
-        }
-        func double(_ key: String) -> Double? {
-            guard let v = root[key] else { return nil }
-            guard let d = v.doubleValue else { errors.append("\(at(key)): expected a number, found \(v.kindDescription)"); return nil }
-            return d
-        }
-        if let v = string("name") { s.name = v }
-        if let v = string("description") { s.description = v }
-        if let v = root["policy"] {
-            if v == .null { s.policy = nil } else {
-                do { s.policy = try PolicyConfiguration(json: v, positions: document.positions, pathPrefix: "policy") } catch {
-                    errors += error.problems.map(\.description)
-                }
+        s.name = reader.string("name") ?? "custom"
+        if let v = reader.string("description") { s.description = v }
+        if reader.isNull("policy") { s.policy = nil } else if let policy = reader.value("policy") {
+            do { s.policy = try PolicyConfiguration(json: policy, positions: document.positions, pathPrefix: "policy") } catch {
+                reader.append(contentsOf: error.problems)
             }
         }
-        if let v = int("patterns") { s.patterns = v }
-        if let v = int("origins") { s.origins = v }
-        if let v = double("disallowedShare") { s.disallowedShare = v }
-        if let v = double("wildcardShare") { s.wildcardShare = v }
-        if let v = double("zipfSkew") { s.zipfSkew = v }
-        if let v = root["methods"] {
-            if case let .object(weights) = v {
-                s.methods = []
-                for (method, weight) in weights {
-                    guard let w = weight.doubleValue else { errors.append("\(at("methods.\(method)")): expected a number"); continue }
-                    s.methods.append((method, w))
-                }
-            } else {
-                errors.append("\(at("methods")): expected an object of method weights, such as {\"PUT\": 2, \"DELETE\": 1}")
-            }
+        if let v = reader.int("patterns") { s.patterns = v }
+        if let v = reader.int("origins") { s.origins = v }
+        if let v = reader.double("disallowedShare") { s.disallowedShare = v }
+        if let v = reader.double("wildcardShare") { s.wildcardShare = v }
+        if let v = reader.double("zipfSkew") { s.zipfSkew = v }
+        if let weights = reader.object("methods") {
+            var methods = JSONObjectReader(.object(weights), path: "methods", positions: document.positions, knownKeys: weights.map(\.key))
+            s.methods = weights.compactMap { member in methods.double(member.key).map { (member.key, $0) } }
+            reader.append(contentsOf: methods.problems)
         }
-        if let v = int("headerSets") { s.headerSets = v }
-        if let v = int("headerNamesPerSet") { s.headerNamesPerSet = v }
-        if let v = root["headerLists"] {
-            let lists: [String]? = if case let .array(items) = v { items.compactMap(\.stringValue) } else { nil }
-            if v == .null {
-                s.headerLists = nil
-            } else if case let .array(items) = v, let lists, lists.count == items.count {
-                s.headerLists = lists
-            } else {
-                errors.append("\(at("headerLists")): expected an array of strings such as [\"content-type\", \"content-type,x-request-id\"], or null")
-            }
+        if let v = reader.int("headerSets") { s.headerSets = v }
+        if let v = reader.int("headerNamesPerSet") { s.headerNamesPerSet = v }
+        if reader.isNull("headerLists") { s.headerLists = nil } else if let lists = reader.strings("headerLists") { s.headerLists = lists }
+        if let v = reader.string("headerStyle") {
+            if let style = HeaderStyle(rawValue: v) { s.headerStyle = style } else { reader.problem("headerStyle", "expected browser or noisy, got \"\(v)\"") }
         }
-        if let v = string("headerStyle") {
-            if let style = HeaderStyle(rawValue: v) { s.headerStyle = style } else { errors.append("\(at("headerStyle")): expected browser or noisy, got \"\(v)\"") }
-        }
-        if let v = double("floodShare") { s.floodShare = v }
-        if let v = int("churnPeriods") { s.churnPeriods = v }
-        if let v = root["maxAge"] { s.maxAge = v == .null ? nil : int("maxAge") }
-        if let v = int("requests") { s.requests = v }
-        if let v = root["prewarm"] {
-            if let b = v.boolValue { s.prewarm = b } else { errors.append("\(at("prewarm")): expected true or false") }
-        }
-        if let v = root["seed"] {
-            if case let .number(text) = v, let seed = UInt64(text) { s.seed = seed } else { errors.append("\(at("seed")): expected a non-negative integer") }
-        }
-        errors += s.problems
-        if !errors.isEmpty { throw ScenarioError(errors) }
+        if let v = reader.double("floodShare") { s.floodShare = v }
+        if let v = reader.int("churnPeriods") { s.churnPeriods = v }
+        if reader.isNull("maxAge") { s.maxAge = nil } else if let v = reader.int("maxAge") { s.maxAge = v }
+        if let v = reader.int("requests") { s.requests = v }
+        if let v = reader.bool("prewarm") { s.prewarm = v }
+        if let v = reader.uint64("seed") { s.seed = v }
+        let problems = reader.problems.map(\.description) + s.problems
+        if !problems.isEmpty { throw ScenarioError(problems) }
         self = s
     }
 }

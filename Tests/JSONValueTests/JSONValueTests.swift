@@ -50,3 +50,40 @@ import Testing
         #expect(JSONValue.formatFixed(2, fractionDigits: 3) == "2.000")
     }
 }
+
+@Suite struct JSONObjectReaderTests {
+    /// Every mistake of an object is collected, in document order, each
+    /// with its key path and position; what is right is still read.
+    @Test func collectsEveryMistakeWithItsPathAndPosition() throws {
+        let document = try JSONValue.parseDocument(Array(#"{"Name": 1, "count": 2.5, "tags": ["a", 3], "ok": true, "nested": {"x": "y"}}"#.utf8))
+        var reader = JSONObjectReader(document.root, path: "cfg", positions: document.positions,
+                                      knownKeys: ["name", "count", "tags", "ok", "nested", "seed"])
+        #expect(reader.string("name", required: true) == nil)
+        #expect(reader.int("count") == nil)
+        #expect(reader.strings("tags") == nil)
+        #expect(reader.bool("ok") == true)
+        #expect(reader.object("nested")?.first?.key == "x")
+        #expect(reader.uint64("seed") == nil)
+        #expect(reader.problems.map(\.description) == [
+            #"cfg.Name: unknown key "Name" (did you mean "name"?); known keys: name, count, tags, ok, nested, seed"#,
+            #"cfg.name: missing required key "name""#,
+            "cfg.count: expected an integer, found a number with a fraction or exponent",
+            "cfg.tags[1]: expected a string, found a number",
+        ])
+    }
+
+    @Test func positionsComeFromTheDocument() throws {
+        let document = try JSONValue.parseDocument(Array("{\n  \"a\": \"x\"\n}".utf8))
+        var reader = JSONObjectReader(document.root, positions: document.positions, knownKeys: ["a"])
+        #expect(reader.int("a") == nil)
+        #expect(reader.problems.first?.description == "a (line 2, column 8): expected an integer, found a string")
+    }
+
+    @Test func nonObjectsAndNullsAreToldApart() {
+        let reader = JSONObjectReader(.array([]), what: "a policy", knownKeys: [])
+        #expect(reader.problems.map(\.description) == ["a policy must be a JSON object, found an array"])
+        var nulls = JSONObjectReader(.object([("maxAge", .null)]), knownKeys: nil)
+        #expect(nulls.isNull("maxAge") && !nulls.isNull("other"))
+        #expect(nulls.int("maxAge") == nil && nulls.problems.count == 1)
+    }
+}

@@ -1,3 +1,4 @@
+import JSONValue
 import OriginMatching
 import PreflightCache
 import PreflightTestSupport
@@ -78,10 +79,25 @@ import Testing
         #expect(json["hitP50Nanos"]?.intValue != nil && json["missP99Nanos"]?.intValue != nil)
         #expect(json["hitMeanNanos"]?.doubleValue != nil && json["missMeanNanos"]?.doubleValue != nil && json["meanNanos"]?.doubleValue != nil)
         // run.json round-trips the split latencies (report DIR and the jemalloc child read them back).
-        let decoded = try #require(LoadPoint(json: json))
+        let decoded = try #require(try LoadReport(json: LoadReport(environment: [], harnessOverhead: [], points: [sharded]).jsonValue).points.first)
         #expect(decoded.hitLatency?.p50Nanos == sharded.hitLatency?.p50Nanos && decoded.missLatency?.p99Nanos == sharded.missLatency?.p99Nanos)
         let report = LoadReport(environment: [], harnessOverhead: [], points: points)
         #expect(report.breakEvens().count == 1)
         #expect(report.jsonValue["breakEven"]?.arrayValue?.count == 1)
+    }
+
+    /// A run.json that lost or garbled keys is refused with one line per
+    /// mistake, each naming the point and the key.
+    @Test func reportsNameTheirMissingAndMistypedKeys() throws {
+        let json = try JSONValue.parse(Array(#"{"environment": {}, "points": [{"scenario": "hot", "workers": "two"}]}"#.utf8))
+        do {
+            _ = try LoadReport(json: json)
+            Issue.record("accepted a broken report")
+        } catch {
+            let lines = error.description.split(separator: "\n").map(String.init)
+            #expect(lines.contains("points[0].workers: expected an integer, found a string"))
+            #expect(lines.contains("points[0].cache: missing required key \"cache\""))
+        }
+        #expect(throws: ReportReadError.self) { try LoadReport(json: .array([])) }
     }
 }

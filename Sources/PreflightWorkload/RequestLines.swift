@@ -1,0 +1,62 @@
+package import CORSPolicy
+package import JSONValue
+
+/// Preflight requests as JSON Lines, one object per line, and decisions as
+/// the JSON objects `evaluate` prints, for requests files and scripts:
+///
+///     {"origin": "https://app.example.com", "method": "PUT", "headers": "content-type"}
+///     {"allowed": true, "reason": "allowed", "status": 204, "headers": {...}}
+///
+/// `headers` is the Access-Control-Request-Headers value, absent or null when
+/// the request has none, or an array of strings for several header lines.
+package enum RequestLines {
+    package static let keys = ["origin", "method", "headers"]
+
+    /// Calls `body` with the request of each line that is not blank, in
+    /// order; stops at the first bad line with an error naming `file`, the
+    /// line and the mistake.
+    package static func forEachRequest(in bytes: [UInt8], file: String, _ body: (PreflightRequest) -> Void) throws(RequestLineError) {
+        var number = 0
+        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            number += 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            do { body(try request(Array(line))) } catch {
+                throw RequestLineError(description: "\(file):\(number): \(error.problems.map(\.description).joined(separator: "; "))")
+            }
+        }
+    }
+
+    /// The request one line holds.
+    package static func request(_ line: [UInt8]) throws(PolicyError) -> PreflightRequest {
+        let document: JSONDocument
+        do { document = try JSONValue.parseDocument(line) } catch {
+            throw PolicyError([JSONProblem(path: "", message: "invalid JSON at column \(error.position.column): \(error.message)")])
+        }
+        var reader = JSONObjectReader(document.root, what: "a request", knownKeys: keys)
+        let origin = reader.string("origin", required: true), method = reader.string("method", required: true)
+        var headers: String?
+        if case .string? = reader.value("headers") {
+            headers = reader.string("headers")
+        } else if !reader.isNull("headers"), reader.value("headers") != nil {
+            headers = reader.strings("headers")?.joined(separator: ",")
+        }
+        guard let origin, let method, reader.problems.isEmpty else { throw PolicyError(reader.problems) }
+        return PreflightRequest(origin: origin, method: method, requestHeaders: headers)
+    }
+
+    /// The decision and the response as one JSON object: `allowed`,
+    /// `reason`, `status` and the response `headers` by name.
+    package static func outcome(_ decision: PreflightDecision, _ response: PreflightResponse) -> JSONValue {
+        .object([
+            ("allowed", .bool(decision.isAllowed)),
+            ("reason", .string(decision.reason.rawValue)),
+            ("status", .int(response.status)),
+            ("headers", .object(response.headers.map { ($0.name, JSONValue.string($0.value)) })),
+        ])
+    }
+}
+
+/// A requests file's first bad line: `file:line: what is wrong`.
+package struct RequestLineError: Error, CustomStringConvertible {
+    package var description: String
+}
