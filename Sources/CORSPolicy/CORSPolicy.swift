@@ -24,6 +24,19 @@ public struct CORSPolicy: Sendable {
 
     public var credentials: Bool { configuration.credentials }
     public var maxAge: Int? { configuration.maxAge }
+
+    /// Chromium's cap on `Access-Control-Max-Age` (cors-facts.md section 2):
+    /// the longest any browser keeps a preflight result.
+    public static let browserMaxAgeCap = 7200
+    /// What browsers assume when a response sets no Max-Age (Fetch).
+    public static let defaultMaxAge = 5
+
+    /// Seconds a browser keeps this policy's allowed preflights: Max-Age
+    /// clamped to 0...`browserMaxAgeCap`, or `defaultMaxAge` when unset.
+    public var effectiveMaxAge: Int { Self.effectiveMaxAge(maxAge) }
+
+    /// `maxAge` as a browser applies it: clamped to 0...`browserMaxAgeCap`, or `defaultMaxAge` when nil.
+    public static func effectiveMaxAge(_ maxAge: Int?) -> Int { min(max(maxAge ?? defaultMaxAge, 0), browserMaxAgeCap) }
     public var preflightStatus: Int { configuration.preflightStatus }
 
     /// The most request header names an explicit list may hold: far more than
@@ -138,8 +151,8 @@ public struct CORSPolicy: Sendable {
         if let maxAge = c.maxAge {
             if maxAge < -1 || maxAge > 86400 {
                 fail("maxAge", String(maxAge), "Max-Age must be between -1 and 86400 seconds (Firefox's cap is 24 h)")
-            } else if maxAge > 7200 {
-                warnings.append(PolicyProblem(path: path("maxAge"), message: "\(maxAge) s: Chromium caps Max-Age at 7200 s and WebKit at 600 s", position: positions[path("maxAge")]))
+            } else if maxAge > Self.browserMaxAgeCap {
+                warnings.append(PolicyProblem(path: path("maxAge"), message: "\(maxAge) s: Chromium caps Max-Age at \(Self.browserMaxAgeCap) s and WebKit at 600 s", position: positions[path("maxAge")]))
             }
         }
         if !(200...299).contains(c.preflightStatus) {

@@ -6,8 +6,8 @@ import Synchronization
 final class PolicyVersion: Sendable {
     let evaluator: PreflightEvaluator
     let generation: UInt32
-    /// How long an allowed decision is kept: the policy's Max-Age (5 s when it
-    /// sets none, as browsers assume), clamped to 0...7200 s like Chromium.
+    /// How long an allowed decision is kept: the policy's Max-Age as browsers
+    /// apply it (`CORSPolicy.effectiveMaxAge`).
     /// 0 means allowed decisions are not cached.
     let allowedTTL: UInt64
     /// How long a denied decision is kept; 0 means denials are not cached.
@@ -16,8 +16,7 @@ final class PolicyVersion: Sendable {
     init(evaluator: PreflightEvaluator, generation: UInt32, deniedTTLSeconds: Double) {
         self.evaluator = evaluator
         self.generation = generation
-        let maxAge = evaluator.policy.maxAge ?? 5
-        allowedTTL = UInt64(min(max(maxAge, 0), 7200)) * 1_000_000_000
+        allowedTTL = UInt64(evaluator.policy.effectiveMaxAge) * 1_000_000_000
         deniedTTL = UInt64(max(0, deniedTTLSeconds) * 1e9)
     }
 

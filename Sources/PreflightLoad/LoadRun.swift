@@ -142,7 +142,7 @@ package struct LoadRunner: Sendable {
                 for workers in options.workers {
                     if stop() { return }
                     // Allocated before the heap is read, so the heap growth measured is the cache's.
-                    var histogram = makeLatencyHistogram(), hitHistogram = makeLatencyHistogram(), missHistogram = makeLatencyHistogram()
+                    var latency = LatencySamples()
                     let heapBefore = allocations.heapBytes()
                     let evaluator = PreflightEvaluator(policy: stream.policy, matcher: matcher)
                     let configuration = CacheConfiguration(capacity: capacity ?? 1, shards: shards ?? 1, eviction: eviction ?? .s3fifo)
@@ -165,9 +165,7 @@ package struct LoadRunner: Sendable {
                         decisions += r.decisions
                         seconds += r.seconds
                         allocated += r.allocations
-                        histogram.add(r.histogram)
-                        hitHistogram.add(r.hitHistogram)
-                        missHistogram.add(r.missHistogram)
+                        latency.add(r.latency)
                         if r.stopped { stopped = true; break }
                     }
                     guard !rates.isEmpty else { return }
@@ -182,10 +180,10 @@ package struct LoadRunner: Sendable {
                         eviction: eviction, shards: cache == .sharded ? (decider as? ShardedPreflightCache)?.shardCountUsed : nil,
                         allocator: options.allocator, decisions: decisions, seconds: seconds, decisionsPerSecond: Spread(rates),
                         hitRate: cache == .none || lookups == 0 ? nil : Double(after.hits - before.hits) / Double(lookups),
-                        p50Nanos: histogram.valueAtPercentile(50), p99Nanos: histogram.valueAtPercentile(99), p999Nanos: histogram.valueAtPercentile(99.9),
-                        meanNanos: histogram.totalCount > 0 ? histogram.mean : nil,
-                        hitLatency: cache == .none ? nil : LatencyPercentiles(hitHistogram),
-                        missLatency: cache == .none ? nil : LatencyPercentiles(missHistogram),
+                        p50Nanos: latency.all.valueAtPercentile(50), p99Nanos: latency.all.valueAtPercentile(99),
+                        p999Nanos: latency.all.valueAtPercentile(99.9), meanNanos: latency.all.totalCount > 0 ? latency.all.mean : nil,
+                        hitLatency: cache == .none ? nil : LatencyPercentiles(latency.hits),
+                        missLatency: cache == .none ? nil : LatencyPercentiles(latency.misses),
                         allocationsPerDecision: allocations.isActive ? Double(allocated) / Double(decisions) : nil,
                         entries: cache == .none ? nil : after.entries,
                         bytesPerEntry: bytesPerEntry, heapBytes: cache == .none ? nil : heap,
@@ -202,9 +200,7 @@ package struct LoadRunner: Sendable {
         var decisions: Int
         var seconds: Double
         var allocations: UInt64
-        var histogram: Histogram<UInt64>
-        var hitHistogram: Histogram<UInt64>
-        var missHistogram: Histogram<UInt64>
+        var latency: LatencySamples
         var stopped: Bool
     }
 
@@ -238,7 +234,7 @@ package struct LoadRunner: Sendable {
         let probe = allocations
         let slots = UnsafeSendable(results)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var histogram = makeLatencyHistogram(), hitHistogram = makeLatencyHistogram(), missHistogram = makeLatencyHistogram()
+            var latency = LatencySamples()
             var i = worker * (stream.count / workers)
             let mask = stream.mask
             // Warm-up: for a time, or a fixed number of batches.
@@ -268,8 +264,7 @@ package struct LoadRunner: Sendable {
                         let t0 = Self.now()
                         stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2, hit: &hit) }
                         let elapsed = Self.now() &- t0
-                        histogram.record(elapsed)
-                        if hit { hitHistogram.record(elapsed) } else { missHistogram.record(elapsed) }
+                        latency.record(elapsed, hit: hit)
                     } else {
                         stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2) }
                     }
@@ -280,18 +275,15 @@ package struct LoadRunner: Sendable {
                 if stop() { stopped = true; break }
             } while fixed != nil ? done < target : end < deadline
             let allocated = probe.read() &- allocationsBefore
-            slots.value[worker] = RunResult(decisions: done, seconds: Double(end - begin) / 1e9, allocations: allocated, histogram: histogram,
-                                            hitHistogram: hitHistogram, missHistogram: missHistogram, stopped: stopped)
+            slots.value[worker] = RunResult(decisions: done, seconds: Double(end - begin) / 1e9, allocations: allocated, latency: latency,
+                                            stopped: stopped)
         }
-        var total = RunResult(decisions: 0, seconds: 0, allocations: 0, histogram: makeLatencyHistogram(),
-                              hitHistogram: makeLatencyHistogram(), missHistogram: makeLatencyHistogram(), stopped: false)
+        var total = RunResult(decisions: 0, seconds: 0, allocations: 0, latency: LatencySamples(), stopped: false)
         for r in results.compactMap({ $0 }) {
             total.decisions += r.decisions
             total.seconds = max(total.seconds, r.seconds)
             total.allocations += r.allocations
-            total.histogram.add(r.histogram)
-            total.hitHistogram.add(r.hitHistogram)
-            total.missHistogram.add(r.missHistogram)
+            total.latency.add(r.latency)
             total.stopped = total.stopped || r.stopped
         }
         return total
@@ -316,10 +308,6 @@ package struct LoadRunner: Sendable {
     }
 }
 
-/// Latency samples from 1 ns to 60 s at three significant digits.
-func makeLatencyHistogram() -> Histogram<UInt64> {
-    Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
-}
 
 /// A buffer each worker writes only its own element of, read after the workers join.
 struct UnsafeSendable<T>: @unchecked Sendable {

