@@ -9,14 +9,14 @@ import PackageDescription
 //   OriginMatching           -> InternalByteUtilities
 //   CORSPolicy               -> OriginMatching, JSONValue, InternalByteUtilities
 //   PreflightCache           -> CORSPolicy, OriginMatching, InternalByteUtilities
-//   PreflightWorkload        -> CORSPolicy, OriginMatching, JSONValue, InternalByteUtilities (package access)
-//   PreflightLoad            -> PreflightWorkload, PreflightCache, ..., Histogram, HeapModule (package access)
+//   PreflightWorkload        -> CORSPolicy, OriginMatching, JSONValue, InternalByteUtilities, OrderedCollections (package access)
+//   PreflightLoad            -> PreflightWorkload, PreflightCache, ..., Histogram, HeapModule, OrderedCollections (package access)
 //   BenchmarkHost            -> PreflightLoad, JSONValue, Subprocess (the machine: processes, files, facts)
 //   AllocationCounter (C)    malloc interposer, linked into the executable only
 //   preflight-bench (CLI)    -> all of the above, ArgumentParser: parses options, calls the libraries
 //
 // The four product libraries depend on nothing beyond the toolchain. Only the
-// load generator pulls in hdrhistogram-swift and swift-collections' HeapModule,
+// workload and load modules pull in hdrhistogram-swift and swift-collections,
 // only BenchmarkHost swift-subprocess, only the CLI swift-argument-parser.
 // Benchmarks live in Benchmarks/Package.swift and fuzzers in
 // Tests/Fuzz/Package.swift, so that `swift build` here never builds their
@@ -50,12 +50,15 @@ let package = Package(
         .target(name: "OriginMatching", dependencies: ["InternalByteUtilities"], swiftSettings: strictness),
         .target(name: "CORSPolicy", dependencies: ["OriginMatching", "JSONValue", "InternalByteUtilities"], swiftSettings: strictness),
         .target(name: "PreflightCache", dependencies: ["CORSPolicy", "OriginMatching", "InternalByteUtilities"], swiftSettings: strictness),
-        .target(name: "PreflightWorkload", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue", "InternalByteUtilities"],
-                swiftSettings: strictness),
+        .target(name: "PreflightWorkload", dependencies: [
+            "CORSPolicy", "OriginMatching", "JSONValue", "InternalByteUtilities",
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ], swiftSettings: strictness),
         .target(name: "PreflightLoad", dependencies: [
             "PreflightWorkload", "PreflightCache", "CORSPolicy", "OriginMatching", "JSONValue", "InternalByteUtilities",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
             .product(name: "HeapModule", package: "swift-collections"),
+            .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strictness),
         .target(name: "BenchmarkHost", dependencies: [
             "PreflightLoad", "JSONValue",

@@ -54,118 +54,22 @@ public struct CORSPolicy: Sendable {
     }
 
     /// Validates `configuration`, reporting every problem at once, each with the
-    /// offending value and the rule it breaks.
+    /// offending value and the rule it breaks (see `PolicyValidator`).
     public init(validating configuration: PolicyConfiguration, positions: [String: JSONPosition] = [:], pathPrefix: String = "") throws(PolicyError) {
-        var problems: [PolicyProblem] = []
-        var warnings: [PolicyProblem] = []
-        func path(_ p: String) -> String { pathPrefix.isEmpty ? p : "\(pathPrefix).\(p)" }
-        func fail(_ p: String, _ value: String?, _ message: String) {
-            let text = value.map { "\"\($0)\": \(message)" } ?? message
-            problems.append(PolicyProblem(path: path(p), message: text, position: positions[path(p)]))
-        }
-        let c = configuration
-
-        // Origins (section 4 items 1-6 and 9).
-        var patterns: [OriginPattern] = []
-        var anyOrigin = false
-        if c.origins.isEmpty {
-            fail("origins", nil, "no origins: a policy must allow at least one origin")
-        }
-        var seenOrigins: [String: Int] = [:]
-        for (i, text) in c.origins.enumerated() {
-            let p = "origins[\(i)]"
-            if let first = seenOrigins[text] { fail(p, text, "duplicate of origins[\(first)]"); continue }
-            seenOrigins[text] = i
-            if text == "*" {
-                anyOrigin = true
-                if c.origins.count > 1 { fail(p, text, "\"*\" allows every origin and must be the only entry, not mixed into a list") }
-                if c.credentials { fail(p, text, "\"*\" with credentials would let any site read credentialed responses; browsers refuse it (list the origins instead)") }
-                continue
-            }
-            let pattern: OriginPattern
-            do { pattern = try OriginPattern.parse(text) } catch { fail(p, text, error.description); continue }
-            if c.credentials && pattern.scheme == "http" && !pattern.isLoopback && !c.allowInsecureOrigins {
-                fail(p, text, "credentials with a plain http: origin expose them to anyone on the network; use https, or set \"allowInsecureOrigins\": true")
-            }
-            if pattern.isWildcardHost && !c.allowPublicSuffixWildcards && PublicSuffixList.isPublicSuffix(pattern.host) {
-                fail(p, text, "\"*.\" on the public suffix \"\(pattern.host)\" allows sites of unrelated owners; name your domain, or set \"allowPublicSuffixWildcards\": true")
-            }
-            patterns.append(pattern)
-        }
-
-        // Methods (item 8).
-        var methods: [String] = []
-        var anyMethod = false
-        for (i, method) in c.methods.enumerated() {
-            let p = "methods[\(i)]"
-            if method == "*" {
-                anyMethod = true
-                if c.methods.count > 1 { fail(p, method, "\"*\" allows every method and must be the only entry") }
-                continue
-            }
-            guard HTTPToken.isToken(method) else { fail(p, method, "not a method token (RFC 9110: letters, digits and !#$%&'*+-.^_`|~)"); continue }
-            if HTTPToken.isForbiddenMethod(method) { fail(p, method, "a forbidden method (Fetch): browsers never send CONNECT, TRACE or TRACK"); continue }
-            let upper = method.uppercased()
-            if upper != method && HTTPToken.normalizedMethods.contains(upper) {
-                fail(p, method, "browsers normalize this method to \"\(upper)\" and methods match case-sensitively: write \"\(upper)\"")
-                continue
-            }
-            if methods.contains(method) { fail(p, method, "duplicate method"); continue }
-            if !HTTPToken.safelistedMethods.contains(method) { methods.append(method) }
-        }
-
-        // Request headers (item 8).
-        var headers: [String] = []
-        var anyHeader = false
-        let star = c.requestHeaders.contains("*")
-        for (i, name) in c.requestHeaders.enumerated() {
-            let p = "requestHeaders[\(i)]"
-            if name == "*" { anyHeader = true; continue }
-            let lower = name.lowercased()
-            if star && lower != "authorization" {
-                fail(p, name, "\"*\" already allows this name; beside \"*\" only \"authorization\" may be listed (\"*\" never covers it)")
-                continue
-            }
-            guard HTTPToken.isToken(name) else { fail(p, name, "not a header name token (RFC 9110)"); continue }
-            if HTTPToken.isForbiddenRequestHeader(lower) { fail(p, name, "a forbidden request header (Fetch): scripts cannot set it, so allowing it has no effect"); continue }
-            if headers.contains(lower) { fail(p, name, "duplicate header name (names are case-insensitive)"); continue }
-            headers.append(lower)
-        }
-        if headers.count > Self.maximumRequestHeaders {
-            fail("requestHeaders", nil, "\(headers.count) names, more than the \(Self.maximumRequestHeaders) supported")
-        }
-        headers.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-
-        // Exposed headers (item 7).
-        for (i, name) in c.exposeHeaders.enumerated() {
-            let p = "exposeHeaders[\(i)]"
-            if name == "*" {
-                if c.credentials { fail(p, name, "\"*\" is a literal name with credentials (Fetch): list the headers to expose") }
-                if c.exposeHeaders.count > 1 { fail(p, name, "\"*\" must be the only entry") }
-                continue
-            }
-            if !HTTPToken.isToken(name) { fail(p, name, "not a header name token (RFC 9110)") }
-        }
-
-        // Max-Age and status.
-        if let maxAge = c.maxAge {
-            if maxAge < -1 || maxAge > 86400 {
-                fail("maxAge", String(maxAge), "Max-Age must be between -1 and 86400 seconds (Firefox's cap is 24 h)")
-            } else if maxAge > Self.browserMaxAgeCap {
-                warnings.append(PolicyProblem(path: path("maxAge"), message: "\(maxAge) s: Chromium caps Max-Age at \(Self.browserMaxAgeCap) s and WebKit at 600 s", position: positions[path("maxAge")]))
-            }
-        }
-        if !(200...299).contains(c.preflightStatus) {
-            fail("preflightStatus", String(c.preflightStatus), "a preflight response needs an ok status (200-299) or browsers fail the request")
-        }
-        if !problems.isEmpty { throw PolicyError(problems) }
+        var validator = PolicyValidator(configuration, positions: positions, pathPrefix: pathPrefix)
+        let origins = validator.origins()
+        let methods = validator.methods()
+        let requestHeaders = validator.requestHeaders()
+        validator.exposeHeaders()
+        validator.maxAgeAndStatus()
+        if !validator.problems.isEmpty { throw PolicyError(validator.problems) }
         self.configuration = configuration
-        self.origins = anyOrigin ? .any : .patterns(patterns)
-        self.allowsAnyMethod = anyMethod
-        self.methods = methods
-        self.allowsAnyRequestHeader = anyHeader
-        self.requestHeaders = headers
-        self.warnings = warnings
+        self.origins = origins
+        self.allowsAnyMethod = methods.any
+        self.methods = methods.listed
+        self.allowsAnyRequestHeader = requestHeaders.any
+        self.requestHeaders = requestHeaders.listed
+        self.warnings = validator.warnings
     }
 
     /// A one-line description for `check`.

@@ -95,22 +95,12 @@ public enum OriginSyntax {
     static func parse(_ bytes: UnsafeRawBufferPointer, allowWildcards: Bool) -> Result<Components, Failure> {
         let n = bytes.count
         guard n <= maximumOriginLength + (allowWildcards ? 2 : 0) else { return .failure(.tooLong) }
-        // Scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), lowercase in a serialized origin.
-        var i = 0
-        while i < n {
-            let b = bytes[i]
-            if b == UInt8(ascii: ":") { break }
-            let ok = isLowerAlpha(b) || (i > 0 && (isDigit(b) || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")))
-            if !ok {
-                if b &- UInt8(ascii: "A") < 26 { return .failure(.uppercase) }
-                if b == UInt8(ascii: "*") { return .failure(.misplacedWildcard) }
-                if b >= 0x80 { return .failure(.nonASCII) }
-                if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") { return .failure(.whitespace) }
-                return .failure(i == 0 ? .invalidScheme : .missingSchemeSeparator)
-            }
-            i += 1
+        let schemeLength: Int
+        switch schemeLengthOf(bytes) {
+        case let .success(length): schemeLength = length
+        case let .failure(f): return .failure(f)
         }
-        let schemeLength = i
+        let i = schemeLength
         guard schemeLength > 0, schemeLength <= maximumSchemeLength else { return .failure(.invalidScheme) }
         guard i + 2 < n, bytes[i] == UInt8(ascii: ":"), bytes[i + 1] == UInt8(ascii: "/"), bytes[i + 2] == UInt8(ascii: "/") else {
             return .failure(.missingSchemeSeparator)
@@ -140,39 +130,65 @@ public enum OriginSyntax {
             case let .failure(f): return .failure(f)
             }
         }
-        // Port.
         var port = PortSyntax.absent
         if hostEnd < n {
-            guard bytes[hostEnd] == UInt8(ascii: ":") else { return .failure(failure(forHostByte: bytes[hostEnd])) }
-            let portStart = hostEnd + 1
-            if allowWildcards, portStart + 1 == n, bytes[portStart] == UInt8(ascii: "*") {
-                port = .any
-            } else {
-                guard portStart < n else { return .failure(.invalidPort) }
-                var value: UInt32 = 0
-                var j = portStart
-                while j < n {
-                    let b = bytes[j]
-                    guard isDigit(b) else {
-                        if b == UInt8(ascii: "*") { return .failure(.misplacedWildcard) }
-                        let f = failure(forHostByte: b)
-                        return .failure(f == .invalidHostCharacter || f == .uppercase ? .invalidPort : f)
-                    }
-                    guard j - portStart < 5 else { return .failure(.portOutOfRange) }
-                    value = value * 10 + UInt32(b - UInt8(ascii: "0"))
-                    j += 1
-                }
-                if bytes[portStart] == UInt8(ascii: "0") { return .failure(value == 0 ? .portOutOfRange : .portLeadingZero) }
-                guard value <= 65535 else { return .failure(.portOutOfRange) }
-                if let d = defaultPort(scheme: UnsafeRawBufferPointer(rebasing: bytes[0..<schemeLength])), d == value {
-                    return .failure(.defaultPort)
-                }
-                port = .number(UInt16(value))
+            switch parsePort(bytes, separator: hostEnd, schemeLength: schemeLength, allowWildcards: allowWildcards) {
+            case let .success(p): port = p
+            case let .failure(f): return .failure(f)
             }
         }
         return .success(Components(
             schemeLength: schemeLength, hostStart: labelsStart, hostEnd: hostEnd,
             hostKind: hostKind, hostIsWildcard: hostIsWildcard, port: port))
+    }
+
+    /// The length of the scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ),
+    /// lowercase in a serialized origin, up to the first `:`.
+    static func schemeLengthOf(_ bytes: UnsafeRawBufferPointer) -> Result<Int, Failure> {
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: ":") { break }
+            let ok = isLowerAlpha(b) || (i > 0 && (isDigit(b) || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")))
+            if !ok {
+                if b &- UInt8(ascii: "A") < 26 { return .failure(.uppercase) }
+                if b == UInt8(ascii: "*") { return .failure(.misplacedWildcard) }
+                if b >= 0x80 { return .failure(.nonASCII) }
+                if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") { return .failure(.whitespace) }
+                return .failure(i == 0 ? .invalidScheme : .missingSchemeSeparator)
+            }
+            i += 1
+        }
+        return .success(i)
+    }
+
+    /// The port after the `:` at `separator`: digits without a leading zero,
+    /// at most 65535, never the scheme's default; or `*` in patterns.
+    static func parsePort(_ bytes: UnsafeRawBufferPointer, separator: Int, schemeLength: Int, allowWildcards: Bool) -> Result<PortSyntax, Failure> {
+        let n = bytes.count
+        guard bytes[separator] == UInt8(ascii: ":") else { return .failure(failure(forHostByte: bytes[separator])) }
+        let portStart = separator + 1
+        if allowWildcards, portStart + 1 == n, bytes[portStart] == UInt8(ascii: "*") { return .success(.any) }
+        guard portStart < n else { return .failure(.invalidPort) }
+        var value: UInt32 = 0
+        var j = portStart
+        while j < n {
+            let b = bytes[j]
+            guard isDigit(b) else {
+                if b == UInt8(ascii: "*") { return .failure(.misplacedWildcard) }
+                let f = failure(forHostByte: b)
+                return .failure(f == .invalidHostCharacter || f == .uppercase ? .invalidPort : f)
+            }
+            guard j - portStart < 5 else { return .failure(.portOutOfRange) }
+            value = value * 10 + UInt32(b - UInt8(ascii: "0"))
+            j += 1
+        }
+        if bytes[portStart] == UInt8(ascii: "0") { return .failure(value == 0 ? .portOutOfRange : .portLeadingZero) }
+        guard value <= 65535 else { return .failure(.portOutOfRange) }
+        if let d = defaultPort(scheme: UnsafeRawBufferPointer(rebasing: bytes[0..<schemeLength])), d == value {
+            return .failure(.defaultPort)
+        }
+        return .success(.number(UInt16(value)))
     }
 
     /// A domain of lowercase LDH-or-underscore labels, or a canonical dotted-quad
@@ -224,112 +240,5 @@ public enum OriginSyntax {
             value = value * 10 + Int(b - UInt8(ascii: "0"))
         }
         return .success(.ipv4)
-    }
-
-    /// Checks that `text` (inside the brackets) is an IPv6 address in the URL
-    /// standard's serialization: lowercase hex, no leading zeros, the first
-    /// longest run of two or more zero pieces compressed to `::`, no embedded IPv4.
-    static func checkIPv6(_ text: UnsafeRawBufferPointer) -> Result<Void, Failure> {
-        var pieces: (UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16) = (0, 0, 0, 0, 0, 0, 0, 0)
-        let parsed: Bool = withUnsafeMutableBytes(of: &pieces) { raw in
-            let p = raw.bindMemory(to: UInt16.self)
-            var count = 0
-            var compress = -1
-            var i = 0
-            let n = text.count
-            guard n >= 2 else { return false }
-            if text[0] == UInt8(ascii: ":") {
-                guard text[1] == UInt8(ascii: ":") else { return false }
-                i = 2
-                count = 0
-                compress = 0
-            }
-            while i < n {
-                guard count < 8 else { return false }
-                if text[i] == UInt8(ascii: ":") {
-                    guard compress == -1 else { return false }
-                    i += 1
-                    compress = count
-                    continue
-                }
-                var value: UInt32 = 0
-                var length = 0
-                while length < 4, i < n {
-                    let b = text[i]
-                    let digit: UInt32
-                    if isDigit(b) { digit = UInt32(b - UInt8(ascii: "0")) }
-                    else if b &- UInt8(ascii: "a") < 6 { digit = UInt32(b - UInt8(ascii: "a") + 10) }
-                    else if b &- UInt8(ascii: "A") < 6 { return false }
-                    else { break }
-                    value = value << 4 | digit
-                    i += 1
-                    length += 1
-                }
-                guard length > 0 else { return false }
-                p[count] = UInt16(value)
-                count += 1
-                if i < n {
-                    guard text[i] == UInt8(ascii: ":") else { return false }
-                    i += 1
-                    guard i < n else { return false }
-                }
-            }
-            if compress != -1 {
-                // Move the pieces after the compression point to the end.
-                var swaps = count - compress
-                var target = 7
-                while target != 0 && swaps > 0 {
-                    let source = compress + swaps - 1
-                    p.swapAt(target, source)
-                    target -= 1
-                    swaps -= 1
-                }
-            } else if count != 8 {
-                return false
-            }
-            return true
-        }
-        guard parsed else { return .failure(.invalidIPv6) }
-        // Re-serialize and compare byte for byte.
-        return withUnsafeBytes(of: &pieces) { raw -> Result<Void, Failure> in
-            let p = raw.bindMemory(to: UInt16.self)
-            var bestStart = -1, bestLength = 1
-            var runStart = -1
-            for k in 0..<9 {
-                if k < 8 && p[k] == 0 {
-                    if runStart < 0 { runStart = k }
-                } else if runStart >= 0 {
-                    if k - runStart > bestLength { bestStart = runStart; bestLength = k - runStart }
-                    runStart = -1
-                }
-            }
-            var position = 0
-            func emit(_ b: UInt8) -> Bool {
-                guard position < text.count, text[position] == b else { return false }
-                position += 1
-                return true
-            }
-            var ignore0 = false
-            for k in 0..<8 {
-                if ignore0 && p[k] == 0 { continue }
-                ignore0 = false
-                if k == bestStart {
-                    if k == 0 { guard emit(UInt8(ascii: ":")) else { return .failure(.nonCanonicalIPv6) } }
-                    guard emit(UInt8(ascii: ":")) else { return .failure(.nonCanonicalIPv6) }
-                    ignore0 = true
-                    continue
-                }
-                var started = false
-                for shift in stride(from: 12, through: 0, by: -4) {
-                    let nibble = UInt8((p[k] >> UInt16(shift)) & 0xF)
-                    if nibble == 0 && !started && shift > 0 { continue }
-                    started = true
-                    let digit = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
-                    guard emit(digit) else { return .failure(.nonCanonicalIPv6) }
-                }
-                if k != 7 { guard emit(UInt8(ascii: ":")) else { return .failure(.nonCanonicalIPv6) } }
-            }
-            return position == text.count ? .success(()) : .failure(.nonCanonicalIPv6)
-        }
     }
 }

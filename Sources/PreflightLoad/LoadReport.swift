@@ -1,3 +1,4 @@
+import OrderedCollections
 package import JSONValue
 import OriginMatching
 import PreflightCache
@@ -177,14 +178,9 @@ extension LoadReport {
 
     /// Configurations in first-seen order, per scenario.
     func groups() -> [(scenario: String, label: String, points: [LoadPoint])] {
-        var order: [(String, String)] = []
-        var byKey: [String: [LoadPoint]] = [:]
-        for p in points {
-            let key = p.scenario + "|" + p.configurationLabel
-            if byKey[key] == nil { order.append((p.scenario, p.configurationLabel)) }
-            byKey[key, default: []].append(p)
-        }
-        return order.map { ($0.0, $0.1, byKey[$0.0 + "|" + $0.1]!.sorted { $0.workers < $1.workers }) }
+        var byConfiguration: OrderedDictionary<[String], [LoadPoint]> = [:]
+        for p in points { byConfiguration[[p.scenario, p.configurationLabel], default: []].append(p) }
+        return byConfiguration.map { ($0.key[0], $0.key[1], $0.value.sorted { $0.workers < $1.workers }) }
     }
 
     /// `summary.md`: tables a person can read, and links to the charts.
@@ -240,17 +236,15 @@ extension LoadReport {
             out.append(("throughput-\(scenario).svg", SVGChart(title: "\(scenario): throughput vs workers", xLabel: "workers",
                                                                 yLabel: "million decisions/s", series: series, logX: true).svg))
         }
-        var hitSeries: [String: [(Double, Double)]] = [:]
-        var hitOrder: [String] = []
+        var hitSeries: OrderedDictionary<String, [(Double, Double)]> = [:]
         for p in points where p.cache != .none && p.hitRate != nil && p.capacity != nil {
             let key = "\(p.scenario) \(p.cache.rawValue) \(p.eviction?.rawValue ?? "")"
-            if hitSeries[key] == nil { hitOrder.append(key) }
             let maxWorkers = points.filter { $0.scenario == p.scenario && $0.configurationLabel == p.configurationLabel }.map(\.workers).max()
             if p.workers == maxWorkers { hitSeries[key, default: []].append((Double(p.capacity!), p.hitRate! * 100)) }
         }
-        if !hitOrder.isEmpty {
+        if !hitSeries.isEmpty {
             out.append(("hit-rate-vs-capacity.svg", SVGChart(title: "hit rate vs capacity", xLabel: "capacity (entries)", yLabel: "hit rate %",
-                                                             series: hitOrder.map { SVGChart.Series(name: $0, points: hitSeries[$0]!.sorted { $0.0 < $1.0 }) },
+                                                             series: hitSeries.map { SVGChart.Series(name: $0.key, points: $0.value.sorted { $0.0 < $1.0 }) },
                                                              logX: true).svg))
         }
         let latency = groups().compactMap { g -> SVGChart.Series? in

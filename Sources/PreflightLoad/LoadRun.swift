@@ -230,53 +230,11 @@ package struct LoadRunner: Sendable {
         let start = Self.now()
         let timedFrom = start + UInt64(warmup * 1e9)
         let deadline = timedFrom + UInt64(duration * 1e9)
-        let sampleEvery = max(1, options.latencySampleEvery)
         let probe = allocations
         let slots = UnsafeSendable(results)
+        let timing = WorkerTiming(timedFrom: timedFrom, deadline: deadline, sampleEvery: max(1, options.latencySampleEvery), fixed: fixed)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var latency = LatencySamples()
-            var i = worker * (stream.count / workers)
-            let mask = stream.mask
-            // Warm-up: for a time, or a fixed number of batches.
-            var warmupBatches = fixed.map { ($0.warmup + 255) / 256 } ?? Int.max
-            while fixed != nil ? warmupBatches > 0 : Self.now() < timedFrom {
-                warmupBatches -= 1
-                for _ in 0..<256 {
-                    stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2) }
-                    i = (i &+ 1) & mask
-                }
-                if stop() { break }
-            }
-            let allocationsBefore = probe.read()
-            let begin = Self.now()
-            var done = 0
-            var countdown = sampleEvery
-            var stopped = false
-            var end = begin
-            let target = fixed?.decisions ?? Int.max
-            repeat {
-                let batch = min(256, target - done)
-                for _ in 0..<batch {
-                    countdown -= 1
-                    if countdown == 0 {
-                        countdown = sampleEvery
-                        var hit = false
-                        let t0 = Self.now()
-                        stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2, hit: &hit) }
-                        let elapsed = Self.now() &- t0
-                        latency.record(elapsed, hit: hit)
-                    } else {
-                        stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2) }
-                    }
-                    i = (i &+ 1) & mask
-                }
-                done += batch
-                end = Self.now()
-                if stop() { stopped = true; break }
-            } while fixed != nil ? done < target : end < deadline
-            let allocated = probe.read() &- allocationsBefore
-            slots.value[worker] = RunResult(decisions: done, seconds: Double(end - begin) / 1e9, allocations: allocated, latency: latency,
-                                            stopped: stopped)
+            slots.value[worker] = Self.runWorker(worker, of: workers, decider, stream: stream, timing: timing, probe: probe, stop: stop)
         }
         var total = RunResult(decisions: 0, seconds: 0, allocations: 0, latency: LatencySamples(), stopped: false)
         for r in results.compactMap({ $0 }) {
@@ -287,6 +245,65 @@ package struct LoadRunner: Sendable {
             total.stopped = total.stopped || r.stopped
         }
         return total
+    }
+
+    /// When a worker's warm-up ends and its timed part stops, and how often it samples latency.
+    struct WorkerTiming {
+        var timedFrom: UInt64
+        var deadline: UInt64
+        var sampleEvery: Int
+        var fixed: (decisions: Int, warmup: Int)?
+    }
+
+    /// One worker's part of a run: it walks the stream from its own offset,
+    /// untimed until `timedFrom` (or for a fixed number of decisions), then
+    /// counts decisions in batches of 256 until the deadline, timing one in
+    /// `sampleEvery` on its own.
+    static func runWorker<Decider: PreflightDecider>(_ worker: Int, of workers: Int, _ decider: Decider, stream: RequestStream, timing: WorkerTiming,
+                                                     probe: AllocationProbe, stop: @Sendable () -> Bool) -> RunResult {
+        let fixed = timing.fixed, timedFrom = timing.timedFrom, deadline = timing.deadline, sampleEvery = timing.sampleEvery
+        var latency = LatencySamples()
+        var i = worker * (stream.count / workers)
+        let mask = stream.mask
+        // Warm-up: for a time, or a fixed number of batches.
+        var warmupBatches = fixed.map { ($0.warmup + 255) / 256 } ?? Int.max
+        while fixed != nil ? warmupBatches > 0 : Self.now() < timedFrom {
+            warmupBatches -= 1
+            for _ in 0..<256 {
+                stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2) }
+                i = (i &+ 1) & mask
+            }
+            if stop() { break }
+        }
+        let allocationsBefore = probe.read()
+        let begin = Self.now()
+        var done = 0
+        var countdown = sampleEvery
+        var stopped = false
+        var end = begin
+        let target = fixed?.decisions ?? Int.max
+        repeat {
+            let batch = min(256, target - done)
+            for _ in 0..<batch {
+                countdown -= 1
+                if countdown == 0 {
+                    countdown = sampleEvery
+                    var hit = false
+                    let t0 = Self.now()
+                    stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2, hit: &hit) }
+                    let elapsed = Self.now() &- t0
+                    latency.record(elapsed, hit: hit)
+                } else {
+                    stream.withRequest(i) { _ = decider.decide(origin: $0, method: $1, requestHeaders: $2) }
+                }
+                i = (i &+ 1) & mask
+            }
+            done += batch
+            end = Self.now()
+            if stop() { stopped = true; break }
+        } while fixed != nil ? done < target : end < deadline
+        return RunResult(decisions: done, seconds: Double(end - begin) / 1e9, allocations: probe.read() &- allocationsBefore,
+                         latency: latency, stopped: stopped)
     }
 
     /// The precise monotonic clock, for run timing and latency samples.
