@@ -5,7 +5,7 @@ import InternalByteUtilities
 ///
 /// Each slot is one 64-byte cache line holding the hash tag, the value and the
 /// key's first 48 bytes, so a lookup reads one line and verifies the key with
-/// no dependent load (longer keys keep their tail in a side pool). The caller
+/// no dependent load (longer keys keep their tail in `tails`). The caller
 /// supplies the hash, so one table type serves whole-origin hashing and the
 /// trie's path hashing. Keys are always verified byte for byte: a hash
 /// collision can cost time, never a wrong answer.
@@ -17,18 +17,24 @@ final class ByteKeyTable: @unchecked Sendable {
         /// Key length + 1; 0 marks an empty slot.
         var lengthPlusOne: UInt32 = 0
         var value: UInt32 = 0
-        /// Where bytes 48... of a longer key start in `pool`.
-        var poolOffset: UInt32 = 0
+        /// The index of the key's bytes 48... in `tails` (empty for shorter keys).
+        var tailIndex: UInt32 = 0
         var key: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
     }
     static let inlineKeyBytes = 48
+    /// Where `find` reads a slot's fields: literals, so the probe compiles to
+    /// plain offsets; `init` checks them against `MemoryLayout<Slot>`.
+    static var valueOffset: Int { 8 }
+    static var tailIndexOffset: Int { 12 }
+    static var keyOffset: Int { 16 }
 
     let slots: UnsafeMutablePointer<Slot>
     /// Two bytes per slot, never 0 for a used one: probes read this small array
     /// (it stays in cache) and touch a slot's line only when its tag matches.
     let tags: UnsafeMutablePointer<UInt16>
     let mask: Int
-    let pool: UnsafeMutableRawBufferPointer
+    /// Bytes 48... of each key, by insertion order.
+    let tails: PackedStrings
     let count: Int
 
     /// Builds the table; a key given twice keeps its first value.
@@ -36,6 +42,9 @@ final class ByteKeyTable: @unchecked Sendable {
     /// - Complexity: O(n) expected, load factor at most 2/3.
     init(_ entries: [(key: [UInt8], hash: UInt64, value: UInt32)]) {
         precondition(MemoryLayout<Slot>.stride == 64, "a slot must be one cache line")
+        precondition(MemoryLayout<Slot>.offset(of: \.value) == Self.valueOffset && MemoryLayout<Slot>.offset(of: \.tailIndex) == Self.tailIndexOffset
+                     && MemoryLayout<Slot>.offset(of: \.key) == Self.keyOffset && MemoryLayout<Slot>.offset(of: \.lengthPlusOne) == 4,
+                     "find's field offsets must match the slot's layout")
         var capacity = 8
         while capacity * 2 < entries.count * 3 { capacity <<= 1 }
         let raw = UnsafeMutableRawPointer.allocate(byteCount: capacity * 64, alignment: 64)
@@ -44,37 +53,34 @@ final class ByteKeyTable: @unchecked Sendable {
         tags = .allocate(capacity: capacity)
         tags.initialize(repeating: 0, count: capacity)
         mask = capacity - 1
-        var tail: [UInt8] = []
+        var tails: [ArraySlice<UInt8>] = []
         var count = 0
         for (key, hash, value) in entries {
             var i = Int(truncatingIfNeeded: hash) & mask
             var duplicate = false
             while slots[i].lengthPlusOne != 0 {
                 if slots[i].tag == UInt32(truncatingIfNeeded: hash >> 32), Int(slots[i].lengthPlusOne) == key.count + 1,
-                   Self.keyBytes(slots[i], tail).elementsEqual(key) {
+                   Self.keyBytes(slots[i], tails).elementsEqual(key) {
                     duplicate = true
                     break
                 }
                 i = (i + 1) & mask
             }
             if duplicate { continue }
-            var slot = Slot(tag: UInt32(truncatingIfNeeded: hash >> 32), lengthPlusOne: UInt32(key.count + 1), value: value, poolOffset: UInt32(tail.count))
+            var slot = Slot(tag: UInt32(truncatingIfNeeded: hash >> 32), lengthPlusOne: UInt32(key.count + 1), value: value, tailIndex: UInt32(tails.count))
             withUnsafeMutableBytes(of: &slot.key) { $0.copyBytes(from: key.prefix(Self.inlineKeyBytes)) }
-            if key.count > Self.inlineKeyBytes { tail += key.dropFirst(Self.inlineKeyBytes) }
+            tails.append(key.dropFirst(Self.inlineKeyBytes))
             slots[i] = slot
             tags[i] = Self.shortTag(hash)
             count += 1
         }
-        pool = .allocate(byteCount: max(tail.count, 8), alignment: 8)
-        pool.copyBytes(from: tail)
+        self.tails = PackedStrings(tails)
         self.count = count
     }
 
-    private static func keyBytes(_ slot: Slot, _ tail: [UInt8]) -> [UInt8] {
+    private static func keyBytes(_ slot: Slot, _ tails: [ArraySlice<UInt8>]) -> [UInt8] {
         let length = Int(slot.lengthPlusOne) - 1
-        var key = withUnsafeBytes(of: slot.key) { Array($0.prefix(min(length, inlineKeyBytes))) }
-        if length > inlineKeyBytes { key += tail[Int(slot.poolOffset)..<(Int(slot.poolOffset) + length - inlineKeyBytes)] }
-        return key
+        return withUnsafeBytes(of: slot.key) { Array($0.prefix(min(length, inlineKeyBytes))) } + tails[Int(slot.tailIndex)]
     }
 
     @inline(__always)
@@ -84,7 +90,7 @@ final class ByteKeyTable: @unchecked Sendable {
         tags.deallocate()
         slots.deinitialize(count: mask + 1)
         UnsafeMutableRawPointer(slots).deallocate()
-        pool.deallocate()
+        tails.deallocate()
     }
 
     /// The value stored for the `length` bytes at `key`, whose hash is `hash`.
@@ -104,11 +110,11 @@ final class ByteKeyTable: @unchecked Sendable {
                 let header = slot.load(as: (UInt32, UInt32).self)
                 if header.0 == tag && Int(header.1) == length &+ 1 {
                     let inline = min(length, Self.inlineKeyBytes)
-                    if request.bytesEqual(from: 0, count: inline, to: slot + 16)
+                    if request.bytesEqual(from: 0, count: inline, to: slot + Self.keyOffset)
                         && (length <= Self.inlineKeyBytes
                             || request.bytesEqual(from: inline, count: length - inline,
-                                                  to: UnsafeRawPointer(pool.baseAddress!) + Int(slot.load(fromByteOffset: 12, as: UInt32.self)))) {
-                        return slot.load(fromByteOffset: 8, as: UInt32.self)
+                                                  to: tails.start(of: Int(slot.load(fromByteOffset: Self.tailIndexOffset, as: UInt32.self))))) {
+                        return slot.load(fromByteOffset: Self.valueOffset, as: UInt32.self)
                     }
                 }
             }
@@ -117,5 +123,5 @@ final class ByteKeyTable: @unchecked Sendable {
     }
 
     /// Heap bytes held.
-    var retainedBytes: Int { (mask + 1) * 66 + pool.count }
+    var retainedBytes: Int { (mask + 1) * 66 + tails.retainedBytes }
 }

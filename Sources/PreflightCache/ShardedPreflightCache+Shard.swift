@@ -24,11 +24,6 @@ struct Shard {
     /// ... and found, but expired or decided by an older policy.
     static let stale: UInt8 = 0xFD
     static let none: UInt32 = .max
-    /// An entry record: 16 words, two cache lines.
-    static let recordWords = 16
-    // Record layout (word index): expiry; meta (generation, reason); shape
-    // (key lengths, low 32 bits of the hash); the key words; one spare word.
-    static let wExpiry = 0, wMeta = 1, wShape = 2, wKey = 3
 
     /// The mutex and the statistics, alone on their cache lines; the version has a line of its own.
     struct Header {
@@ -85,7 +80,7 @@ struct Shard {
     }
 
     var retainedBytes: Int {
-        ((MemoryLayout<Header>.stride + 127) & ~127) + 128 + capacity * (Self.recordWords * 8 + 1)
+        ((MemoryLayout<Header>.stride + 127) & ~127) + 128 + capacity * (EntryRecord.words * 8 + 1)
             + indexSize * 4 + queues.retainedBytes
     }
 
@@ -94,12 +89,13 @@ struct Shard {
 
     // MARK: Words
 
-    @inline(__always) func word(_ id: UInt32, _ w: Int) -> UInt64 { records[Int(id) * Self.recordWords + w].load(ordering: .relaxed) }
-    @inline(__always) func setWord(_ id: UInt32, _ w: Int, _ value: UInt64) { records[Int(id) * Self.recordWords + w].store(value, ordering: .relaxed) }
+    @inline(__always) func word(_ id: UInt32, _ w: Int) -> UInt64 { records[Int(id) * EntryRecord.words + w].load(ordering: .relaxed) }
+    @inline(__always) func setWord(_ id: UInt32, _ w: Int, _ value: UInt64) { records[Int(id) * EntryRecord.words + w].store(value, ordering: .relaxed) }
 
     /// The shape word of a key: its lengths, an in-use bit (a free record's
     /// shape word is 0, so it matches no key) and the low 32 bits of its hash
     /// (its tag, and the S3-FIFO ghost's fingerprint).
+    /// (See `EntryRecord`.)
     @inline(__always) static func shapeWord(_ shape: CacheKey.Shape, hash: UInt64) -> UInt64 { shape.lengths | 1 << 24 | hash << 32 }
 
     /// The record a key would like to live in, from hash bits 26 to 57 (the
@@ -153,12 +149,12 @@ struct Shard {
     @inline(__always)
     static func keyEquals(_ records: UnsafeMutablePointer<Atomic<UInt64>>, _ id: UInt32, _ key: UnsafePointer<UInt64>, shapeWord: UInt64,
                           words: Int) -> Bool {
-        let record = records + Int(id) &* recordWords
-        guard record[wShape].load(ordering: .relaxed) == shapeWord else { return false }
+        let record = records + Int(id) &* EntryRecord.words
+        guard record[EntryRecord.shape].load(ordering: .relaxed) == shapeWord else { return false }
         var difference: UInt64 = 0
         var w = 0
         while w < words {
-            difference |= record[wKey &+ w].load(ordering: .relaxed) ^ key[w]
+            difference |= record[EntryRecord.key &+ w].load(ordering: .relaxed) ^ key[w]
             w &+= 1
         }
         return difference == 0
@@ -206,13 +202,13 @@ struct Shard {
         }
         header.pointee.hits += 1
         queues.touch(id)
-        return UInt8(truncatingIfNeeded: word(id, Self.wMeta) >> 32)
+        return EntryRecord.reason(word(id, EntryRecord.meta))
     }
 
     /// Whether a queued entry has expired or was decided under an older policy.
     @inline(__always)
     func isStale(_ id: UInt32, now: UInt64, generation: UInt32) -> Bool {
-        UInt32(truncatingIfNeeded: word(id, Self.wMeta)) != generation || now >= word(id, Self.wExpiry)
+        EntryRecord.generation(word(id, EntryRecord.meta)) != generation || now >= word(id, EntryRecord.expiry)
     }
 
     /// Inserts a decision computed on a miss (mutex held), evicting if the
@@ -221,7 +217,7 @@ struct Shard {
     /// nothing has changed since, and the index is probed only once.
     func insert(hash: UInt64, key: UnsafePointer<UInt64>, shape: CacheKey.Shape, reason: UInt8, expiry: UInt64, generation: UInt32,
                 now: UInt64, currentGeneration: UInt32, absentAtVersion: UInt64?) {
-        let meta = UInt64(generation) | UInt64(reason) << 32
+        let meta = EntryRecord.meta(generation: generation, reason: reason)
         var slot = -1
         if absentAtVersion == nil || absentAtVersion != version[0].load(ordering: .relaxed) {
             let (found, existing) = probe(hash: hash, key: key, shape: shape)
@@ -231,8 +227,8 @@ struct Shard {
                 if isStale(existing, now: now, generation: currentGeneration) { header.pointee.expired += 1 }
                 queues.setExpiry(existing, expiry)
                 beginWrite()
-                setWord(existing, Self.wExpiry, expiry)
-                setWord(existing, Self.wMeta, meta)
+                setWord(existing, EntryRecord.expiry, expiry)
+                setWord(existing, EntryRecord.meta, meta)
                 endWrite()
                 return
             }
@@ -246,15 +242,15 @@ struct Shard {
         defer { endWrite() }
         var released = false
         let id = queues.place(hash: hash, expiry: expiry, now: now, preferred: preferred(hash),
-                              hashBits: { UInt32(truncatingIfNeeded: word($0, Self.wShape) >> 32) }) { victim, evicted in
+                              hashBits: { UInt32(truncatingIfNeeded: word($0, EntryRecord.shape) >> 32) }) { victim, evicted in
             released = true
             if evicted { header.pointee.evicted += 1 } else { header.pointee.expired += 1 }
             removeFromIndex(victim)
         }
-        setWord(id, Self.wShape, Self.shapeWord(shape, hash: hash))
-        setWord(id, Self.wExpiry, expiry)
-        for w in 0..<shape.wordCount { setWord(id, Self.wKey + w, key[w]) }
-        setWord(id, Self.wMeta, meta)
+        setWord(id, EntryRecord.shape, Self.shapeWord(shape, hash: hash))
+        setWord(id, EntryRecord.expiry, expiry)
+        for w in 0..<shape.wordCount { setWord(id, EntryRecord.key + w, key[w]) }
+        setWord(id, EntryRecord.meta, meta)
         // Removals shift index entries back: the slot found before them may have moved.
         if slot < 0 || released { slot = probe(hash: hash, key: key, shape: shape).slot }
         index[slot].store(tag(hash) | (id + 1), ordering: .relaxed)
@@ -263,7 +259,7 @@ struct Shard {
     /// Takes an entry out of the index by backward-shift deletion and clears
     /// its shape word, so no lookup matches it (inside a write window).
     func removeFromIndex(_ id: UInt32) {
-        var i = home(tag: tag(word(id, Self.wShape) >> 32))
+        var i = home(tag: tag(word(id, EntryRecord.shape) >> 32))
         while index[i].load(ordering: .relaxed) & idMask != id + 1 { i = i + 1 == indexSize ? 0 : i + 1 }
         var j = i
         while true {
@@ -279,6 +275,6 @@ struct Shard {
             }
         }
         index[i].store(0, ordering: .relaxed)
-        setWord(id, Self.wShape, 0)
+        setWord(id, EntryRecord.shape, 0)
     }
 }

@@ -10,7 +10,7 @@ import Synchronization
 /// power-of-two number of shards by their top bits; each shard has its own
 /// pthread mutex, writer state and seqlock version on cache lines of their
 /// own, so shards never share a line. Within a shard, each entry is one
-/// 128-byte record (expiry, generation, reason, the key inline) found through
+/// 128-byte record (`EntryRecord`: expiry, generation, reason, the key inline) found through
 /// a compact open-addressing index of 4-byte tagged ids that stays in cache.
 ///
 /// The hit path (copy and hash the key's words on the stack, compare the
@@ -101,7 +101,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         // TLB misses on a multi-megabyte working set).
         let perShardEntries = max(1, perShard)
         recordsPerShard = perShardEntries
-        recordWordsPerShard = perShardEntries * Shard.recordWords
+        recordWordsPerShard = perShardEntries * EntryRecord.words
         let indexSize = Shard.indexSize(capacity: perShardEntries)
         recordSlab = HugePageSlab(count: count * recordWordsPerShard)
         indexSlab = HugePageSlab(count: count * indexSize)
@@ -222,12 +222,12 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
                 return version.pointee.load(ordering: .relaxed) == before ? Shard.absent : Shard.missing
             }
         }
-        let record = shardRecords + Int(id) &* Shard.recordWords
-        let meta = record[Shard.wMeta].load(ordering: .relaxed)
-        let expiry = record[Shard.wExpiry].load(ordering: .relaxed)
+        let record = shardRecords + Int(id) &* EntryRecord.words
+        let meta = record[EntryRecord.meta].load(ordering: .relaxed)
+        let expiry = record[EntryRecord.expiry].load(ordering: .relaxed)
         atomicMemoryFence(ordering: .acquiring)
         guard version.pointee.load(ordering: .relaxed) == before else { return Shard.missing }
-        guard UInt32(truncatingIfNeeded: meta) == generation, now < expiry else {
+        guard EntryRecord.generation(meta) == generation, now < expiry else {
             seen = before
             return Shard.stale
         }
@@ -235,7 +235,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         // changes so a hot entry's line stays shared between cores.
         AtomicFrequencies(bytes: frequencies + s &* recordsPerShard).bump(id, limit: maximumFrequency)
         counters.increment(Self.hitCounter)
-        return UInt8(truncatingIfNeeded: meta >> 32)
+        return EntryRecord.reason(meta)
     }
 
     /// The key's entry through its shard's index, when its preferred record holds another key.

@@ -7,6 +7,14 @@ import Synchronization
 import Testing
 
 @Suite struct CacheKeyTests {
+    /// The longest key fits in an entry record after its header words.
+    @Test func theLongestKeyFitsItsRecord() {
+        #expect(EntryRecord.key + CacheKey.maximumWords <= EntryRecord.words)
+        #expect(EntryRecord.words * 8 == 128, "two cache lines")
+        let meta = EntryRecord.meta(generation: 0xDEAD_BEEF, reason: 0xAB)
+        #expect(EntryRecord.generation(meta) == 0xDEAD_BEEF && EntryRecord.reason(meta) == 0xAB)
+    }
+
     /// Part copies are exactly the bytes, zero-padded, for every length and
     /// every offset, and write nothing past their last word.
     @Test func partCopiesAreExactAndZeroPadded() {
