@@ -1,24 +1,4 @@
-import InternalByteUtilities
 package import OriginMatching
-import PreflightWorkload
-
-/// One strategy measured on one pattern list.
-package struct MatcherMeasurement: Sendable {
-    package var matcher: OriginMatcherKind
-    package var patterns: Int
-    /// Nanoseconds per decision: median, min and max over the repetitions.
-    package var nsPerDecision: Spread
-    /// Allocations per decision over all timed decisions; nil when not countable.
-    package var allocationsPerDecision: Double?
-    /// Time to build the structure from the pattern list (median of up to 3 builds).
-    package var buildMicroseconds: Double
-    /// Heap bytes the structure holds, when it can be counted.
-    package var retainedBytes: Int?
-    /// Decisions timed in all repetitions.
-    package var decisions: Int
-    /// Share of the request stream the policy allows (the same for every strategy).
-    package var allowedShare: Double
-}
 
 /// Measures every matcher strategy on the same pattern lists and request
 /// stream, after checking that they all decide the stream identically.
@@ -148,43 +128,3 @@ package struct MatcherComparison: Sendable {
 /// Keeps a value alive so the optimizer cannot remove the work that produced it.
 @inline(never)
 package func blackHole<T>(_ value: T) {}
-
-/// A request stream of parsed origins over one buffer that outlives the measurement.
-struct OriginStream {
-    let texts: PackedStrings
-    let origins: [RequestOrigin]
-    /// The reference decision (some pattern's `matches`) for a prefix of the
-    /// stream: the reference is a linear scan, too slow for all of it at 10,000 patterns.
-    let expected: [Bool]
-    static let referencePrefix = 1024
-    let mask: Int
-    let allowedShare: Double
-
-    init(patterns: [OriginPattern], length: Int, allowedShare: Double, seed: UInt64) {
-        precondition(length > 0 && length & (length - 1) == 0, "stream length must be a power of two")
-        var rng = SplitMix64(seed: seed)
-        var texts: [String] = []
-        texts.reserveCapacity(length)
-        while texts.count < length {
-            guard let pattern = patterns.randomElement(using: &rng)?.text else { texts.append("https://nobody.example"); continue }
-            let origin = rng.nextUnit() < allowedShare ? SyntheticPolicy.allowedOrigin(for: pattern, &rng) : SyntheticPolicy.nearMiss(for: pattern, &rng)
-            // Only well-formed origins reach a matcher; the engine refuses the rest before matching.
-            if RequestOrigin.withParsed(origin, { if case .origin = $0 { return true } else { return false } }) { texts.append(origin) }
-        }
-        self.texts = PackedStrings(texts.map(\.utf8))
-        var origins: [RequestOrigin] = []
-        var expected: [Bool] = []
-        for i in 0..<self.texts.count {
-            if case let .origin(o) = RequestOrigin.parse(self.texts[i]) {
-                origins.append(o)
-                if expected.count < Self.referencePrefix { expected.append(patterns.contains { $0.matches(o) }) }
-            }
-        }
-        self.origins = origins
-        self.expected = expected
-        self.mask = length - 1
-        self.allowedShare = Double(expected.filter { $0 }.count) / Double(max(expected.count, 1))
-    }
-
-    func deallocate() { texts.deallocate() }
-}

@@ -1,11 +1,5 @@
 import CORSPolicy
 import InternalByteUtilities
-import OrderedCollections
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The steps that turn a scenario into a request stream, in the one order
 /// that makes a seed always give the same stream: the origin population and
@@ -178,46 +172,5 @@ struct StreamGenerator {
             }
             return cased
         }.joined(separator: [",", ", ", " , ", ",\t"][Int(rng.next() % 4)])
-    }
-}
-
-/// Distinct strings, each stored once.
-struct StringTable {
-    var list: OrderedSet<String> = []
-    var normalized: [String: UInt32] = [:]
-
-    mutating func intern(_ s: String) -> UInt32 { UInt32(list.append(s).index) }
-
-    /// An id shared by header strings with the same normalized form.
-    mutating func normalizedID(_ i: UInt32) -> UInt32 {
-        let form = RequestHeaderList.normalized(list[Int(i)]) ?? "\u{0}\(i)"
-        if let id = normalized[form] { return id }
-        let id = UInt32(normalized.count)
-        normalized[form] = id
-        return id
-    }
-}
-
-/// Zipf ranks by inverse CDF, as YCSB and floor.c draw them.
-struct Zipf {
-    let cdf: [Double]
-
-    init(count: Int, skew: Double) {
-        var cdf = [Double](repeating: 0, count: count)
-        var total = 0.0
-        for i in 0..<count {
-            total += skew == 0 ? 1 : 1 / pow(Double(i + 1), skew)
-            cdf[i] = total
-        }
-        self.cdf = cdf.map { $0 / total }
-    }
-
-    func sample(_ u: Double) -> Int {
-        var low = 0, high = cdf.count - 1
-        while low < high {
-            let mid = (low + high) / 2
-            if cdf[mid] < u { low = mid + 1 } else { high = mid }
-        }
-        return low
     }
 }
