@@ -20,7 +20,7 @@ package enum Files {
     /// Whether `path` names an existing file or directory.
     package static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
-    /// Writes each file into `directory`, creating it first; returns the names written.
+    /// Writes each file into `directory`, creating it first.
     package static func write(_ files: [(name: String, contents: String)], to directory: String) throws(HostError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -28,11 +28,11 @@ package enum JemallocChild {
 
     /// Runs the child and returns its points. Its progress goes to this
     /// process's standard error as it runs.
-    package static func run(parentArguments: [String]) throws(HostError) -> [LoadPoint] {
+    package static func run(parentArguments: [String]) async throws(HostError) -> [LoadPoint] {
         guard let library else {
             throw HostError("--allocator jemalloc: libjemalloc.so.2 not found. Install it with `sudo apt-get install libjemalloc-dev` (Debian, Ubuntu).")
         }
-        let outcome = try ChildProcess.run("/proc/self/exe", arguments(from: parentArguments), environment: ["LD_PRELOAD": library],
+        let outcome = try await ChildProcess.run("/proc/self/exe", arguments(from: parentArguments), environment: ["LD_PRELOAD": library],
                                            inheritStandardError: true, outputLimit: 256 << 20)
         // 130: the child was interrupted and printed what it measured.
         guard outcome.exitCode == 0 || outcome.exitCode == 130 else {

@@ -28,8 +28,8 @@ package enum MachineFacts {
     }
 
     /// The working directory's git commit (12 digits), or "unknown" outside a checkout.
-    package static var gitCommit: String {
-        guard let outcome = try? ChildProcess.run("git", ["rev-parse", "--short=12", "HEAD"]), outcome.succeeded else { return "unknown" }
+    package static func gitCommit() async -> String {
+        guard let outcome = try? await ChildProcess.run("git", ["rev-parse", "--short=12", "HEAD"]), outcome.succeeded else { return "unknown" }
         let text = outcome.outputText.trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "unknown" : text
     }
@@ -40,13 +40,13 @@ package enum MachineFacts {
     }
 
     /// CPU, cores, memory, OS, Swift, git commit and date, in that order.
-    package static func environment() -> [(key: String, value: JSONValue)] {
+    package static func environment() async -> [(key: String, value: JSONValue)] {
         let process = ProcessInfo.processInfo
         return [
             ("cpu", .string(cpuModel)), ("cores", .int(process.activeProcessorCount)),
             ("memoryBytes", .int(Int(process.physicalMemory))),
             ("os", .string(process.operatingSystemVersionString)), ("swift", .string(swiftVersion)),
-            ("gitCommit", .string(gitCommit)), ("date", .string(ISO8601DateFormatter().string(from: Date()))),
+            ("gitCommit", .string(await gitCommit())), ("date", .string(ISO8601DateFormatter().string(from: Date()))),
         ]
     }
 }

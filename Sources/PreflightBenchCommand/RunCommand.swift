@@ -11,7 +11,7 @@ import Synchronization
 /// Set by SIGINT: workers stop at their next batch and what was measured is written.
 let interrupted = Atomic<Bool>(false)
 
-struct RunCommand: ParsableCommand {
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Measure decisions per second, hit rates and latency across workers, caches and matchers.",
@@ -112,13 +112,17 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
-        let report = try reportingFailures {
+        let report: LoadReport
+        do {
             let benchmark = BenchmarkRun(scenarios: try scenario.map(ScenarioSource.load), options: loadOptions, allocators: allocator.map(\.rawValue),
                                          floorSource: floor, optionsAsGiven: optionsAsGiven, allocations: allocationProbe,
                                          jemallocIsLoaded: Jemalloc.isLoaded)
-            return try benchmark.execute(progress: ProgressLine(), stop: { interrupted.load(ordering: .relaxed) })
+            report = try await benchmark.execute(progress: ProgressLine(), stop: { interrupted.load(ordering: .relaxed) })
+        } catch {
+            StandardError.line(error.description)
+            throw ExitCode(1)
         }
         if child {
             print(report.jsonValue.jsonText)
