@@ -17,6 +17,10 @@ extension RequestOrigin {
     /// only ever accepts what `OriginSyntax.parse` accepts, with the same parts.
     ///
     /// - Complexity: at most eight words and five port digits examined.
+    ///
+    /// One function of about 60 lines on purpose: it is evaluation's first
+    /// step, inlined whole, and its words stay in registers from the prefix
+    /// check to the port.
     @inline(__always)
     static func parseCommonForm(_ bytes: UnsafeRawBufferPointer) -> RequestOrigin? {
         let n = bytes.count
