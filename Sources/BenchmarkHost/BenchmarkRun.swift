@@ -30,25 +30,22 @@ package struct BenchmarkRun {
 
     /// Measures every point, reporting progress; `stop` ends the run early
     /// with the points measured so far.
-    ///
-    /// The points run on Dispatch workers while the calling task waits, as a
-    /// measurement must own the machine's cores; call it from the main task.
-    package func execute(progress: ProgressLine, stop: @escaping @Sendable () -> Bool) async throws(HostError) -> LoadReport {
+    package func execute(progress: ProgressLine, stop: @escaping @Sendable () -> Bool) throws(HostError) -> LoadReport {
         // The floor runs before and after the points (it prints its best of five
         // passes); the better of the two is compared, so a slow spell of a
         // shared machine during one of them does not flatter the ratio.
         var floor: FloorProgram?
-        if let floorSource { floor = try await FloorProgram(source: floorSource) }
+        if let floorSource { floor = try FloorProgram(source: floorSource) }
         var floorRuns: [Double] = []
         if let floor {
-            floorRuns.append(try await floor.measure())
+            floorRuns.append(try floor.measure())
             progress.note("floor: \(formatNumber(floorRuns[0])) ns/decision (\(floor.source))")
         }
         var points: [LoadPoint] = []
         var overhead: [(scenario: String, nanos: Double)] = []
         for allocator in allocators {
             if allocator == "jemalloc" && !jemallocIsLoaded {
-                points += try await JemallocChild.run(parentArguments: Array(CommandLine.arguments.dropFirst()))
+                points += try JemallocChild.run(parentArguments: Array(CommandLine.arguments.dropFirst()))
                 continue
             }
             var options = options
@@ -60,9 +57,9 @@ package struct BenchmarkRun {
                 points += measured
             }
         }
-        if let floor { floorRuns.append(try await floor.measure()) }
+        if let floor { floorRuns.append(try floor.measure()) }
         progress.finish()
-        return LoadReport(environment: await environment(floorRuns: floorRuns), harnessOverhead: overhead, points: points)
+        return LoadReport(environment: environment(floorRuns: floorRuns), harnessOverhead: overhead, points: points)
     }
 
     func measure(_ scenario: Scenario, _ runner: LoadRunner, progress: ProgressLine,
@@ -81,8 +78,8 @@ package struct BenchmarkRun {
         return (harness, points)
     }
 
-    func environment(floorRuns: [Double]) async -> [(key: String, value: JSONValue)] {
-        var environment = await MachineFacts.environment() + [
+    func environment(floorRuns: [Double]) -> [(key: String, value: JSONValue)] {
+        var environment = MachineFacts.environment() + [
             ("allocator", .string(allocators.joined(separator: ","))),
             ("allocationCounting", .string(allocations.isActive ? "malloc interposer, per thread" : "unavailable")),
             ("clockReadNanos", .double(LoadRunner.clockReadNanos(), fractionDigits: 1)),

@@ -9,18 +9,18 @@ package final class FloorProgram {
     let binary = NSTemporaryDirectory() + "preflight-floor-\(getpid())"
 
     /// Compiles `source`.
-    package init(source: String) async throws(HostError) {
+    package init(source: String) throws(HostError) {
         self.source = source
         guard Files.exists(source) else { throw HostError("--floor: no such file \(source)") }
-        let compiled = try? await ChildProcess.run("gcc", ["-O3", "-march=native", source, "-o", binary, "-lm"])
+        let compiled = try? ChildProcess.runBlocking("gcc", ["-O3", "-march=native", source, "-o", binary, "-lm"])
         guard compiled?.succeeded == true else { throw HostError("--floor: gcc could not build \(source) (is gcc installed?)") }
     }
 
     deinit { try? FileManager.default.removeItem(atPath: binary) }
 
     /// Runs the program once: its best pass, in ns per decision.
-    package func measure() async throws(HostError) -> Double {
-        let outcome = try await ChildProcess.run(binary, [])
+    package func measure() throws(HostError) -> Double {
+        let outcome = try ChildProcess.runBlocking(binary, [])
         guard outcome.succeeded, let nanos = Double(outcome.outputText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw HostError("--floor: \(source) did not print a number of nanoseconds")
         }

@@ -12,14 +12,15 @@ package enum JemallocChild {
     package static var library: String? { candidates.first { Files.exists($0) } }
 
     /// The parent's arguments (without the executable) for the child: the
-    /// allocator, format and output options replaced, `--child` added.
+    /// allocator, format and output options replaced, the floor left to the
+    /// parent, `--child` added.
     package static func arguments(from parent: [String]) -> [String] {
         var arguments: [String] = []
         var skipValue = false
         for argument in parent {
             if skipValue { skipValue = false; continue }
-            if ["--allocator", "--format", "--out"].contains(argument) { skipValue = true; continue }
-            if ["--allocator=", "--format=", "--out="].contains(where: argument.hasPrefix) { continue }
+            if ["--allocator", "--format", "--out", "--floor"].contains(argument) { skipValue = true; continue }
+            if ["--allocator=", "--format=", "--out=", "--floor="].contains(where: argument.hasPrefix) { continue }
             arguments.append(argument)
         }
         if arguments.first != "run" { arguments.insert("run", at: 0) }
@@ -28,11 +29,11 @@ package enum JemallocChild {
 
     /// Runs the child and returns its points. Its progress goes to this
     /// process's standard error as it runs.
-    package static func run(parentArguments: [String]) async throws(HostError) -> [LoadPoint] {
+    package static func run(parentArguments: [String]) throws(HostError) -> [LoadPoint] {
         guard let library else {
             throw HostError("--allocator jemalloc: libjemalloc.so.2 not found. Install it with `sudo apt-get install libjemalloc-dev` (Debian, Ubuntu).")
         }
-        let outcome = try await ChildProcess.run("/proc/self/exe", arguments(from: parentArguments), environment: ["LD_PRELOAD": library],
+        let outcome = try ChildProcess.runBlocking("/proc/self/exe", arguments(from: parentArguments), environment: ["LD_PRELOAD": library],
                                            inheritStandardError: true, outputLimit: 256 << 20)
         // 130: the child was interrupted and printed what it measured.
         guard outcome.exitCode == 0 || outcome.exitCode == 130 else {

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct PreflightBench: AsyncParsableCommand {
+struct PreflightBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preflight-bench",
         abstract: "What CORS preflight handling costs, and how to make it cheap.",

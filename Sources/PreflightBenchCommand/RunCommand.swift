@@ -11,7 +11,7 @@ import Synchronization
 /// Set by SIGINT: workers stop at their next batch and what was measured is written.
 let interrupted = Atomic<Bool>(false)
 
-struct RunCommand: AsyncParsableCommand {
+struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Measure decisions per second, hit rates and latency across workers, caches and matchers.",
@@ -112,14 +112,14 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    func run() throws {
         signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
         let report: LoadReport
         do {
             let benchmark = BenchmarkRun(scenarios: try scenario.map(ScenarioSource.load), options: loadOptions, allocators: allocator.map(\.rawValue),
                                          floorSource: floor, optionsAsGiven: optionsAsGiven, allocations: allocationProbe,
                                          jemallocIsLoaded: Jemalloc.isLoaded)
-            report = try await benchmark.execute(progress: ProgressLine(), stop: { interrupted.load(ordering: .relaxed) })
+            report = try benchmark.execute(progress: ProgressLine(), stop: { interrupted.load(ordering: .relaxed) })
         } catch {
             StandardError.line(error.description)
             throw ExitCode(1)
