@@ -95,6 +95,9 @@ final class HeaderNameTable: @unchecked Sendable {
         }
     }
 
+    /// Out of line on purpose: kept inline, it made `index` too big for the
+    /// optimizer to inline into the evaluator (a call per header name).
+    @inline(never)
     func restEqual(_ slot: Slot, _ name: UnsafeRawPointer, length: Int, lowercase: Bool) -> Bool {
         var offset = 16
         var stored = rest.start(of: Int(slot.index))

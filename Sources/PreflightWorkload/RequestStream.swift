@@ -1,11 +1,11 @@
 package import CORSPolicy
-package import InternalByteUtilities
+public import InternalByteUtilities
 
 /// A generated request stream, stored compactly before any timing: distinct
 /// strings once in one byte buffer, and each request as an 8-byte record of
 /// indices. Workers walk it in order (`i = (i + 1) & mask`), with no random
 /// numbers in the timed loop. Immutable once built.
-package final class RequestStream: @unchecked Sendable {
+public final class RequestStream: @unchecked Sendable {
     // Safe to share: every buffer is written in `init` and only read afterwards.
     package let scenario: Scenario
     package let policy: CORSPolicy
@@ -75,9 +75,11 @@ package final class RequestStream: @unchecked Sendable {
     }
 
     /// Calls `body` with request `i`'s origin, method and header bytes (nil
-    /// when absent). Inlinable, so the load generator's loop pays no call for it.
+    /// when absent). Inlinable and public (the one public member of this
+    /// package-level module, for the reason `Word` gives), so the load
+    /// generator's loop pays no call for it.
     @inlinable @inline(__always)
-    package func withRequest<R>(_ i: Int, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer?) -> R) -> R {
+    public func withRequest<R>(_ i: Int, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer?) -> R) -> R {
         let record = records[i]
         let origin = strings[Int(record.origin)], method = strings[Int(record.method)]
         if record.headers == Self.absent { return body(origin, method, nil) }
