@@ -17,6 +17,12 @@ package enum Files {
         return Array(data)
     }
 
+    /// Whether `path` names an existing directory.
+    package static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
     /// Whether `path` names an existing file or directory.
     package static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 

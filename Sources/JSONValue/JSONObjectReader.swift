@@ -122,6 +122,21 @@ public struct JSONObjectReader {
         return strings.count == elements.count ? strings : nil
     }
 
+    /// An array whose every element is a number; each element that is not is
+    /// a problem of its own, and the array is then nil.
+    public mutating func doubles(_ key: String, required: Bool = false) -> [Double]? {
+        guard let elements = array(key, required: required) else { return nil }
+        var numbers: [Double] = []
+        for (i, element) in elements.enumerated() {
+            guard let number = element.doubleValue else {
+                problem("\(key)[\(i)]", "expected a number, found \(element.kindDescription)")
+                continue
+            }
+            numbers.append(number)
+        }
+        return numbers.count == elements.count ? numbers : nil
+    }
+
     /// An object's members, in document order.
     public mutating func object(_ key: String, required: Bool = false) -> [(key: String, value: JSONValue)]? {
         typed(key, required, "an object") { $0.objectValue }

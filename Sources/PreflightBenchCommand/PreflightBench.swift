@@ -18,7 +18,7 @@ struct PreflightBench: ParsableCommand {
               preflight-bench evaluate --policy policy.json --origin https://app.example.com --method PUT --headers content-type
             """,
         subcommands: [RunCommand.self, CheckCommand.self, EvaluateCommand.self, MatchersCommand.self,
-                      SimulateCommand.self, ScenariosCommand.self, ReportCommand.self],
+                      SimulateCommand.self, ScenariosCommand.self, ReportCommand.self, CompareCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

@@ -1,7 +1,5 @@
 import ArgumentParser
 import BenchmarkHost
-import JSONValue
-import PreflightLoad
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,13 +12,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let path = directory + "/run.json"
-            let report: LoadReport
-            do { report = try LoadReport(json: try JSONValue.parse(try Files.read(path, what: "report"))) } catch let error as JSONSyntaxError {
-                throw HostError("\(path): \(error)")
-            } catch let error as ReportReadError {
-                throw HostError("\(path): \(error)")
-            }
+            let report = try ReportFile.load(directory + "/run.json")
             try Files.write(report.files(), to: directory)
             StandardError.line("wrote \(directory)/run.json, run.csv, summary.md and the charts")
         }

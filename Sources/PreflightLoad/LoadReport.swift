@@ -71,6 +71,7 @@ extension LoadPoint {
             ("decisionsPerSecond", .double(decisionsPerSecond.median, fractionDigits: 0)),
             ("decisionsPerSecondMin", .double(decisionsPerSecond.min, fractionDigits: 0)),
             ("decisionsPerSecondMax", .double(decisionsPerSecond.max, fractionDigits: 0)),
+            ("decisionsPerSecondRepetitions", .array(decisionsPerSecond.samples.map { .double($0, fractionDigits: 0) })),
             ("nsPerDecision", .double(nsPerDecision, fractionDigits: 2)),
             ("hitRate", optional(hitRate, 4)),
             ("p50Nanos", .int(p50Nanos)), ("p99Nanos", .int(p99Nanos)), ("p999Nanos", .int(p999Nanos)),
@@ -101,12 +102,14 @@ extension LoadPoint {
             if json.problems.isEmpty { json.problem("cache", "unknown cache or matcher name") }
             return nil
         }
+        // Absent from reports written before repetitions were recorded.
+        let repetitions = json.isNull("decisionsPerSecondRepetitions") ? [] : json.doubles("decisionsPerSecondRepetitions") ?? []
         func optionalInt(_ key: String) -> Int? { json.isNull(key) ? nil : json.int(key) }
         func optionalDouble(_ key: String) -> Double? { json.isNull(key) ? nil : json.double(key) }
         self.init(scenario: scenario, workers: workers, cache: cache, matcher: matcher, capacity: optionalInt("capacity"),
                   eviction: (json.isNull("eviction") ? nil : json.string("eviction")).flatMap(EvictionPolicy.init(rawValue:)),
                   shards: optionalInt("shards"), allocator: json.string("allocator") ?? "system", decisions: decisions, seconds: seconds,
-                  decisionsPerSecond: Spread(median: dps, min: dpsMin, max: dpsMax), hitRate: optionalDouble("hitRate"),
+                  decisionsPerSecond: Spread(median: dps, min: dpsMin, max: dpsMax, samples: repetitions), hitRate: optionalDouble("hitRate"),
                   p50Nanos: UInt64(max(p50, 0)), p99Nanos: UInt64(max(p99, 0)), p999Nanos: UInt64(max(p999, 0)),
                   meanNanos: optionalDouble("meanNanos"),
                   hitLatency: Self.latency(&json, "hit"), missLatency: Self.latency(&json, "miss"),
@@ -126,10 +129,12 @@ extension LoadPoint {
 }
 
 extension Spread {
-    init(median: Double, min: Double, max: Double) {
+    /// A spread as a report stores it; `samples` may be empty (older reports).
+    init(median: Double, min: Double, max: Double, samples: [Double]) {
         self.init([median])
         self.min = min
         self.max = max
+        self.samples = samples
     }
 }
 
@@ -169,6 +174,7 @@ extension LoadReport {
                 case let .string(s): return TextTable.csvField(s)
                 case let .number(n): return n
                 case let .bool(b): return b ? "true" : "false"
+                case let .array(items): return items.map(\.jsonText).joined(separator: " ")
                 default: return ""
                 }
             }.joined(separator: ","))
