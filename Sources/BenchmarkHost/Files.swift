@@ -26,6 +26,19 @@ package enum Files {
     /// Whether `path` names an existing file or directory.
     package static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
+    /// Creates `directory` (and its parents) unless it exists, and checks
+    /// that files can be written there: called before a measurement, so a
+    /// bad `--out` fails at once instead of after minutes of work.
+    package static func prepareDirectory(_ directory: String) throws(HostError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw HostError("cannot create \(directory): \(error.localizedDescription)")
+        }
+        guard isDirectory(directory) else { throw HostError("cannot write to \(directory): it is not a directory") }
+        guard FileManager.default.isWritableFile(atPath: directory) else { throw HostError("cannot write to \(directory): permission denied") }
+    }
+
     /// Writes each file into `directory`, creating it first.
     package static func write(_ files: [(name: String, contents: String)], to directory: String) throws(HostError) {
         do {

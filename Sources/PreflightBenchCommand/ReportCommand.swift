@@ -12,6 +12,10 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            if !Files.exists(directory + "/run.json") && Files.exists(directory + "/simulate.json") {
+                throw HostError("\(directory) holds a simulate report (simulate.json): `report` renders directories written by `run --out`, "
+                                + "and `simulate --out` already writes all of its files")
+            }
             let report = try ReportFile.load(directory + "/run.json")
             try Files.write(report.files(), to: directory)
             StandardError.line("wrote \(directory)/run.json, run.csv, summary.md and the charts")

@@ -116,6 +116,7 @@ struct RunCommand: ParsableCommand {
         signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
         let report: LoadReport
         do {
+            if let out { try Files.prepareDirectory(out) }
             let benchmark = BenchmarkRun(scenarios: try scenario.map(ScenarioSource.load), options: loadOptions, allocators: allocator.map(\.rawValue),
                                          floorSource: floor, optionsAsGiven: optionsAsGiven, allocations: allocationProbe,
                                          jemallocIsLoaded: Jemalloc.isLoaded)

@@ -36,7 +36,7 @@ struct SimulateCommand: ParsableCommand {
             transform: CommaList.names("eviction", of: EvictionPolicy.self))
     var eviction: [EvictionPolicy] = EvictionPolicy.allCases
 
-    @Option(name: .long, help: .list("Comma-separated Max-Age values in seconds, -1 to 86400, overriding the policy's.", default: Self.defaultMaxAges, valueName: "s,s"),
+    @Option(name: .long, parsing: .unconditional, help: .list("Comma-separated Max-Age values in seconds, -1 to 86400, overriding the policy's.", default: Self.defaultMaxAges, valueName: "s,s"),
             transform: CommaList.integers("max-age", in: -1...86400))
     var maxAge: [Int] = Self.defaultMaxAges
 
@@ -59,6 +59,7 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         let (base, stream) = try reportingFailures {
+            if let out { try Files.prepareDirectory(out) }
             let base = try ScenarioSource.load(scenario)
             do { return (base, try RequestStream(scenario: base)) } catch { throw HostError("\(base.name): \(error)") }
         }

@@ -20,7 +20,13 @@ extension LoadReport {
     /// the hot points compare with it; with `suggestingNextSteps`, a line of
     /// options to try next.
     package func consoleText(suggestingNextSteps: Bool) -> String {
-        var lines = [table.text, ""] + breakEvenLines
+        var lines = [table.text, ""]
+        let noisy = points.filter(\.isNoisy).count
+        if noisy > 0 {
+            lines.append("~ marks \(noisy) of \(points.count) points whose repetitions spread more than 10 % around the median: "
+                         + "the machine's speed changed during them; rerun them, or compare runs with `compare`")
+        }
+        lines += breakEvenLines
         for (scenario, nanos) in harnessOverhead {
             lines.append("harness overhead (\(scenario), no-op engine, 1 worker): \(formatNumber(nanos)) ns/decision")
         }
@@ -33,6 +39,10 @@ extension LoadReport {
             // floor.c prints its best pass, so the like-for-like figure of ours is the best repetition.
             lines.append("floor.c: \(formatNumber(floor)) ns/decision (best of its runs before and after the points: "
                          + runs.map(formatNumber).joined(separator: ", ") + ")")
+            if let slowest = runs.max(), slowest / floor > 1.1 {
+                lines.append("warning: floor.c ran \(formatNumber((slowest / floor - 1) * 100)) % slower in one of its runs: "
+                             + "the machine changed speed during this run, so compare its figures as ratios only with care")
+            }
             for p in points where p.scenario == "hot" && p.workers == 1 {
                 let best = 1e9 / p.decisionsPerSecond.max
                 lines.append("hot \(p.configurationLabel) \(p.workers)w: best \(formatNumber(best)) ns/decision = \(formatNumber(best / floor))x floor; "

@@ -50,6 +50,14 @@ extension LoadPoint {
     /// Nanoseconds per decision on one worker: workers / throughput.
     package var nsPerDecision: Double { Double(workers) / decisionsPerSecond.median * 1e9 }
 
+    /// Whether the repetitions spread more than 10 % around their median:
+    /// the machine's speed changed during the point, so its figures are
+    /// noise rather than a property of the configuration.
+    package var isNoisy: Bool {
+        let spread = decisionsPerSecond
+        return spread.median > 0 && (spread.max / spread.median > 1.1 || spread.min / spread.median < 0.9)
+    }
+
     /// A label for the configuration, without the worker count.
     package var configurationLabel: String {
         var parts = [cache.rawValue]
@@ -72,6 +80,7 @@ extension LoadPoint {
             ("decisionsPerSecondMin", .double(decisionsPerSecond.min, fractionDigits: 0)),
             ("decisionsPerSecondMax", .double(decisionsPerSecond.max, fractionDigits: 0)),
             ("decisionsPerSecondRepetitions", .array(decisionsPerSecond.samples.map { .double($0, fractionDigits: 0) })),
+            ("noisy", .bool(isNoisy)),
             ("nsPerDecision", .double(nsPerDecision, fractionDigits: 2)),
             ("hitRate", optional(hitRate, 4)),
             ("p50Nanos", .int(p50Nanos)), ("p99Nanos", .int(p99Nanos)), ("p999Nanos", .int(p999Nanos)),
@@ -153,7 +162,8 @@ extension LoadReport {
                      "p50 ns", "p99 ns", "p99.9 ns", "allocs/dec", "entries", "B/entry"],
             rows: points.map { p in
                 [p.scenario, p.cache.rawValue, p.matcher.rawValue, p.capacity.map(formatCount) ?? "-", p.eviction?.rawValue ?? "-",
-                 String(p.workers), formatNumber(p.decisionsPerSecond.median / 1e6), formatNumber(p.decisionsPerSecond.min / 1e6),
+                 String(p.workers), formatNumber(p.decisionsPerSecond.median / 1e6) + (p.isNoisy ? " ~" : ""),
+                 formatNumber(p.decisionsPerSecond.min / 1e6),
                  formatNumber(p.decisionsPerSecond.max / 1e6), formatNumber(p.nsPerDecision), p.hitRate.map { formatNumber($0 * 100) } ?? "-",
                  String(p.p50Nanos), String(p.p99Nanos), String(p.p999Nanos), p.allocationsPerDecision.map(formatNumber) ?? "n/a",
                  p.entries.map(String.init) ?? "-", p.bytesPerEntry.map(formatNumber) ?? "-"]

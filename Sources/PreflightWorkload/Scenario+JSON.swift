@@ -32,7 +32,12 @@ extension Scenario {
         s.name = reader.string("name") ?? "custom"
         if let v = reader.string("description") { s.description = v }
         if reader.isNull("policy") { s.policy = nil } else if let policy = reader.value("policy") {
-            do { s.policy = try PolicyConfiguration(json: policy, positions: document.positions, pathPrefix: "policy") } catch {
+            do {
+                // Validated here, where positions are known, not only when the stream is generated.
+                let configuration = try PolicyConfiguration(json: policy, positions: document.positions, pathPrefix: "policy")
+                _ = try CORSPolicy(validating: configuration, positions: document.positions, pathPrefix: "policy")
+                s.policy = configuration
+            } catch {
                 reader.append(contentsOf: error.problems)
             }
         }

@@ -1,3 +1,4 @@
+import JSONValue
 import OriginMatching
 import PreflightCache
 @testable import PreflightLoad
@@ -104,5 +105,13 @@ import Testing
         let comparison = RunComparison(base: three, new: halved)
         #expect(comparison.rows[0].verdict == .unchanged)
         #expect(comparison.notes.contains { $0.hasPrefix("with 3 repetitions a side, no change can reach") })
+    }
+
+    /// A point whose repetitions spread more than 10 % around the median is flagged.
+    @Test func noisyPointsAreFlagged() {
+        #expect(!Self.point(.none, workers: 1, rates: Self.rates).isNoisy)
+        #expect(Self.point(.none, workers: 1, rates: [100, 101, 115]).isNoisy)
+        #expect(Self.point(.none, workers: 1, rates: [85, 100, 101]).isNoisy)
+        #expect(Self.point(.none, workers: 1, rates: [100, 101, 115]).jsonValue["noisy"] == .bool(true))
     }
 }

@@ -56,4 +56,15 @@ import Testing
             #expect(error.problems.contains { $0.contains("floodShare must be between 0 and 1") })
         }
     }
+
+    /// An embedded policy is validated when the file is read, and its
+    /// mistakes carry the file's line and column.
+    @Test func embeddedPoliciesAreValidatedWithPositions() {
+        do {
+            _ = try Scenario(json: Array("{\"policy\": {\"origins\": [\"*\"],\n \"credentials\": true}}".utf8))
+            Issue.record("accepted \"*\" with credentials")
+        } catch {
+            #expect(error.problems.contains { $0.hasPrefix("policy.origins[0] (line 1, column 25)") }, "\(error.problems)")
+        }
+    }
 }
