@@ -64,4 +64,18 @@ public struct RequestOrigin {
         var copy = text
         return try copy.withUTF8 { try body(parse(UnsafeRawBufferPointer($0))) }
     }
+
+    /// Why `text` is not a serialized origin, or nil when it is one (or
+    /// `null`): the rule it breaks, for explaining a `malformed-origin`
+    /// decision. Allocates; for tools, not the decision path.
+    public static func failure(of text: String) -> OriginSyntax.Failure? {
+        if text == "null" { return nil }
+        var copy = text
+        return copy.withUTF8 { bytes -> OriginSyntax.Failure? in
+            switch OriginSyntax.parse(UnsafeRawBufferPointer(bytes), allowWildcards: false) {
+            case let .failure(failure): return failure
+            case let .success(components): return components.port == .any ? .misplacedWildcard : nil
+            }
+        }
+    }
 }

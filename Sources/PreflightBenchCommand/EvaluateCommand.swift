@@ -16,8 +16,17 @@ struct EvaluateCommand: ParsableCommand {
             request prints one JSON object, in order:
               {"allowed": true, "reason": "allowed", "status": 204, "headers": {...}}
             Reasons: allowed, malformed-origin, origin-not-allowed, malformed-method, \
-            method-not-allowed, malformed-request-headers, header-not-allowed. Every matcher \
-            gives byte-identical output.
+            method-not-allowed, malformed-request-headers, header-not-allowed; a denial \
+            also carries a "detail" that names the value at fault and the rule. Every \
+            matcher gives byte-identical output.
+
+            A line of --requests that is not a request prints {"line": N, "error": "..."} \
+            in its place and the rest are still decided; with --strict the first such \
+            line stops the run.
+
+            Exit status: 0 when every request was decided (denials included), 1 when the \
+            policy or the requests file cannot be read or, with --strict, at a bad line, \
+            3 when some lines were not requests.
             """
     )
 
@@ -35,6 +44,9 @@ struct EvaluateCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("A JSON Lines file of requests; - reads standard input.", valueName: "file"))
     var requests: String?
+
+    @Flag(name: .long, help: "Stop at the first line of --requests that is not a request.")
+    var strict = false
 
     @Option(name: .long, help: ArgumentHelp("The origin matcher: \(OriginMatcherKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"),
             transform: CommaList.name("matcher", of: OriginMatcherKind.self))
@@ -55,14 +67,32 @@ struct EvaluateCommand: ParsableCommand {
         let evaluator = PreflightEvaluator(policy: try loadPolicy(policy), matcher: matcher)
         func decide(_ request: PreflightRequest) {
             let decision = evaluator.evaluate(request)
-            print(RequestLines.outcome(decision, evaluator.response(to: request, decision: decision)).jsonText)
+            let detail = evaluator.explanation(of: decision, for: request)
+            print(RequestLines.outcome(decision, evaluator.response(to: request, decision: decision), detail: detail).jsonText)
         }
         guard let requests else {
             return decide(PreflightRequest(origin: origin!, method: method!, requestHeaders: headers.isEmpty ? nil : headers.joined(separator: ",")))
         }
-        try reportingFailures {
-            let bytes = try Files.read(requests, what: "requests file")
-            do { try RequestLines.forEachRequest(in: bytes, file: requests, decide) } catch let error as RequestLineError { throw HostError(error.description) }
+        let bytes = try reportingFailures { try Files.read(requests, what: "requests file") }
+        var badLines = 0
+        var stoppedAt: RequestLineError?
+        RequestLines.forEachLine(in: bytes, file: requests) { _, line in
+            switch line {
+            case let .success(request): decide(request)
+            case let .failure(error):
+                if strict { stoppedAt = error; return false }
+                badLines += 1
+                print(RequestLines.failure(error).jsonText)
+            }
+            return true
+        }
+        if let stoppedAt {
+            StandardError.line(stoppedAt.description)
+            throw ExitCode(1)
+        }
+        if badLines > 0 {
+            StandardError.line("\(requests): \(badLines == 1 ? "1 line was" : "\(badLines) lines were") not a request (see the \"error\" objects)")
+            throw ExitCode(3)
         }
     }
 }

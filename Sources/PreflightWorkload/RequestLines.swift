@@ -12,17 +12,19 @@ package import JSONValue
 package enum RequestLines {
     package static let keys = ["origin", "method", "headers"]
 
-    /// Calls `body` with the request of each line that is not blank, in
-    /// order; stops at the first bad line with an error naming `file`, the
-    /// line and the mistake.
-    package static func forEachRequest(in bytes: [UInt8], file: String, _ body: (PreflightRequest) -> Void) throws(RequestLineError) {
+    /// Calls `body` with each line that is not blank, in order: its number
+    /// and its request, or what is wrong with it (`file:line: ...`). `body`
+    /// returns false to stop.
+    package static func forEachLine(in bytes: [UInt8], file: String, _ body: (Int, Result<PreflightRequest, RequestLineError>) -> Bool) {
         var number = 0
         for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             number += 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            do { body(try request(Array(line))) } catch {
-                throw RequestLineError(description: "\(file):\(number): \(error.problems.map(\.description).joined(separator: "; "))")
+            let result: Result<PreflightRequest, RequestLineError>
+            do { result = .success(try request(Array(line))) } catch {
+                result = .failure(RequestLineError(line: number, description: "\(file):\(number): \(error.problems.map(\.description).joined(separator: "; "))"))
             }
+            if !body(number, result) { return }
         }
     }
 
@@ -45,18 +47,23 @@ package enum RequestLines {
     }
 
     /// The decision and the response as one JSON object: `allowed`,
-    /// `reason`, `status` and the response `headers` by name.
-    package static func outcome(_ decision: PreflightDecision, _ response: PreflightResponse) -> JSONValue {
-        .object([
-            ("allowed", .bool(decision.isAllowed)),
-            ("reason", .string(decision.reason.rawValue)),
-            ("status", .int(response.status)),
-            ("headers", .object(response.headers.map { ($0.name, JSONValue.string($0.value)) })),
-        ])
+    /// `reason`, for a denial the `detail` that explains it, `status` and
+    /// the response `headers` by name.
+    package static func outcome(_ decision: PreflightDecision, _ response: PreflightResponse, detail: String? = nil) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [("allowed", .bool(decision.isAllowed)), ("reason", .string(decision.reason.rawValue))]
+        if let detail { members.append(("detail", .string(detail))) }
+        members += [("status", .int(response.status)), ("headers", .object(response.headers.map { ($0.name, JSONValue.string($0.value)) }))]
+        return .object(members)
+    }
+
+    /// The object printed in place of a line that is not a request.
+    package static func failure(_ error: RequestLineError) -> JSONValue {
+        .object([("line", .int(error.line)), ("error", .string(error.description))])
     }
 }
 
-/// A requests file's first bad line: `file:line: what is wrong`.
+/// A line of a requests file that is not a request: `file:line: what is wrong`.
 package struct RequestLineError: Error, CustomStringConvertible {
+    package var line: Int
     package var description: String
 }

@@ -158,3 +158,32 @@ func reason(_ origin: String, _ method: String, _ headers: String? = nil, policy
         #expect(PreflightReason(code: 200) != .allowed)
     }
 }
+
+@Suite struct ExplanationTests {
+    static let evaluator = PreflightEvaluator(policy: try! CORSPolicy(validating: PolicyConfiguration(
+        origins: ["https://app.example.com"], methods: ["PUT"], requestHeaders: ["x-request-id"])))
+
+    /// Every denial is explained, naming the value at fault; allowed requests have no explanation.
+    @Test(arguments: [
+        (PreflightRequest(origin: "https://app.example.com", method: "PUT", requestHeaders: "x-request-id"), nil),
+        (PreflightRequest(origin: "https://app.example.com:443", method: "PUT"), "default port"),
+        (PreflightRequest(origin: "https://evil.example.com", method: "PUT"), "\"https://evil.example.com\""),
+        (PreflightRequest(origin: "null", method: "PUT"), "null origin"),
+        (PreflightRequest(origin: "https://app.example.com", method: "PU T"), "not a method token"),
+        (PreflightRequest(origin: "https://app.example.com", method: "DELETE"), "\"DELETE\" is not among"),
+        (PreflightRequest(origin: "https://app.example.com", method: "connect"), "forbidden method"),
+        (PreflightRequest(origin: "https://app.example.com", method: "PUT", requestHeaders: "x-request-id, x-other"), "\"x-other\""),
+        (PreflightRequest(origin: "https://app.example.com", method: "PUT", requestHeaders: "x request"), "\"x request\""),
+        (PreflightRequest(origin: "https://app.example.com", method: "PUT", requestHeaders: String(repeating: ",", count: 40)), "empty elements"),
+    ] as [(PreflightRequest, String?)])
+    func denialsAreExplained(request: PreflightRequest, expected: String?) {
+        let decision = Self.evaluator.evaluate(request)
+        let explanation = Self.evaluator.explanation(of: decision, for: request)
+        if let expected {
+            #expect(!decision.isAllowed)
+            #expect(explanation?.contains(expected) == true, "\(decision.reason): \(explanation ?? "nil")")
+        } else {
+            #expect(decision.isAllowed && explanation == nil)
+        }
+    }
+}

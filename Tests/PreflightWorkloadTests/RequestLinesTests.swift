@@ -11,7 +11,10 @@ import Testing
             {"origin": "https://c.example", "method": "GET", "headers": null}
             """
         var requests: [PreflightRequest] = []
-        try RequestLines.forEachRequest(in: Array(text.utf8), file: "r.jsonl") { requests.append($0) }
+        RequestLines.forEachLine(in: Array(text.utf8), file: "r.jsonl") { _, line in
+            if case let .success(request) = line { requests.append(request) }
+            return true
+        }
         #expect(requests == [
             PreflightRequest(origin: "https://a.example", method: "PUT", requestHeaders: "content-type"),
             PreflightRequest(origin: "https://b.example", method: "DELETE", requestHeaders: "x-a,x-b"),
@@ -28,11 +31,12 @@ import Testing
         (#"{"origin": "#, "r:1: invalid JSON at column 12: "),
     ])
     func badLinesAreNamed(text: String, message: String) {
-        do {
-            try RequestLines.forEachRequest(in: Array(text.utf8), file: "r") { _ in }
-            Issue.record("accepted \(text)")
-        } catch {
-            #expect(error.description.hasPrefix(message), "\(error.description)")
+        var errors: [RequestLineError] = []
+        RequestLines.forEachLine(in: Array(text.utf8), file: "r") { _, line in
+            if case let .failure(error) = line { errors.append(error) }
+            return true
         }
+        #expect(errors.count == 1)
+        #expect(errors.first?.description.hasPrefix(message) == true, "\(errors)")
     }
 }
