@@ -2,12 +2,17 @@ package import PreflightWorkload
 
 /// Scenarios as users name them: a preset's name, or a scenario file.
 package enum ScenarioSource {
+    /// Throws unless `name` is a preset or an existing file: the check both
+    /// `run` and `simulate` make before doing anything.
+    package static func check(_ name: String) throws(HostError) {
+        guard Scenario.preset(named: name) == nil && !Files.exists(name) else { return }
+        throw HostError("--scenario: \"\(name)\" is neither a preset (\(Scenario.presets.map(\.name).joined(separator: ", "))) nor a file")
+    }
+
     /// The preset named `name`, else the scenario file at `name`.
     package static func load(_ name: String) throws(HostError) -> Scenario {
         if let preset = Scenario.preset(named: name) { return preset }
-        guard Files.exists(name) else {
-            throw HostError("\"\(name)\" is neither a preset (\(Scenario.presets.map(\.name).joined(separator: ", "))) nor a file")
-        }
+        try check(name)
         let bytes = try Files.read(name, what: "scenario file")
         do { return try Scenario(json: bytes) } catch {
             throw HostError(error.problems.map { "\(name): \($0)" }.joined(separator: "\n"))

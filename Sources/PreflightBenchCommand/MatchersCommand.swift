@@ -51,29 +51,39 @@ struct MatchersCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds per repetition (above 0, at most 60).", valueName: "seconds"))
     var seconds: Double = 0.2
 
+    @Option(name: .long, help: ArgumentHelp("Seconds one strategy may take at one size; one that would need more is skipped with a note.", valueName: "seconds"))
+    var budget: Double = 30
+
     @OptionGroup var output: FormatOption
 
     func validate() throws {
         guard (0...1).contains(wildcardShare) else { throw ValidationError("--wildcard-share must be between 0 and 1, got \(wildcardShare)") }
         guard (1...1000).contains(repetitions) else { throw ValidationError("--repetitions must be between 1 and 1000") }
         guard seconds > 0, seconds <= 60 else { throw ValidationError("--seconds must be above 0 and at most 60") }
+        guard budget > 0 else { throw ValidationError("--budget must be above 0 seconds") }
     }
 
     func run() throws {
         let sets = try patternSets()
         if !allocationProbe.isActive { StandardError.line("note: allocation counting is unavailable in this build (sanitizer); allocs/decision shows n/a") }
-        let comparison = MatcherComparison(matchers: matcher, repetitions: repetitions, secondsPerRepetition: seconds)
+        var comparison = MatcherComparison(matchers: matcher, repetitions: repetitions, secondsPerRepetition: seconds)
+        comparison.budgetSeconds = budget
         var results: [MatcherMeasurement] = []
+        var skipped: [String] = []
         for set in sets {
             do {
-                results += try comparison.measure(patterns: set, allocations: allocationProbe) { StandardError.line("measuring \($0)") }
+                let size = try comparison.measure(patterns: set, allocations: allocationProbe) { StandardError.line("measuring \($0)") }
+                results += size.measured
+                skipped += size.skipped
             } catch {
                 StandardError.line("error: \(error)")
                 throw ExitCode(1)
             }
         }
         switch output.format {
-        case .table: print(MatcherComparison.table(results).text + "\n\n" + MatcherComparison.verdicts(results).joined(separator: "\n"))
+        case .table:
+            print(MatcherComparison.table(results).text + "\n\n" + MatcherComparison.verdicts(results).joined(separator: "\n"))
+            for note in skipped { print(note + " (raise it with --budget)") }
         case .json: print(JSONValue.array(results.map(\.jsonValue)).prettyJSONText)
         case .csv: print(MatcherComparison.table(results).csv)
         }

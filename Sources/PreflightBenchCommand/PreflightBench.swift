@@ -1,4 +1,6 @@
 import ArgumentParser
+import BenchmarkHost
+import Foundation
 
 @main
 struct PreflightBench: ParsableCommand {
@@ -21,4 +23,17 @@ struct PreflightBench: ParsableCommand {
                       SimulateCommand.self, ScenariosCommand.self, ReportCommand.self, CompareCommand.self],
         defaultSubcommand: RunCommand.self
     )
+
+    /// `run` is the default, so a mistyped subcommand would otherwise reach
+    /// `run` as an unexpected argument and print `run`'s usage; name it instead.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+        if let first = arguments.first, !first.hasPrefix("-"), !names.contains(first) {
+            StandardError.line("Error: unknown subcommand '\(first)'. Subcommands: \(names.dropLast().joined(separator: ", ")) (run is the default).")
+            StandardError.line("See 'preflight-bench --help'.")
+            Foundation.exit(64)
+        }
+        main(arguments)
+    }
 }

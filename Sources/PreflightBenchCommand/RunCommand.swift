@@ -107,8 +107,8 @@ struct RunCommand: ParsableCommand {
         if let decisions, !(1...1_000_000_000).contains(decisions) {
             throw ValidationError("--decisions must be between 1 and 1000000000")
         }
-        for name in scenario where Scenario.preset(named: name) == nil && !Files.exists(name) {
-            throw ValidationError("--scenario: \"\(name)\" is neither a preset (\(Scenario.presets.map(\.name).joined(separator: ", "))) nor a file")
+        for name in scenario {
+            do { try ScenarioSource.check(name) } catch { throw ValidationError(error.description) }
         }
     }
 

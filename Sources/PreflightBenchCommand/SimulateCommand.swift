@@ -52,6 +52,7 @@ struct SimulateCommand: ParsableCommand {
     var out: String?
 
     func validate() throws {
+        do { try ScenarioSource.check(scenario) } catch { throw ValidationError(error.description) }
         guard duration > 0, rate > 0, duration * rate <= 2_000_000_000 else {
             throw ValidationError("--duration and --rate must be positive, with at most 2,000,000,000 requests in all")
         }

@@ -16,6 +16,9 @@ package struct MatcherComparison: Sendable {
     /// Share of the stream that the policy allows; the rest are near misses.
     package var allowedShare: Double
     package var seed: UInt64
+    /// Seconds one strategy may take at one size (build, agreement check and
+    /// timing); one estimated to need more is skipped with a note.
+    package var budgetSeconds: Double = 30
 
     package init(matchers: [OriginMatcherKind] = OriginMatcherKind.allCases, repetitions: Int = 5, secondsPerRepetition: Double = 0.2,
                 streamLength: Int = 1 << 16, allowedShare: Double = 0.7, seed: UInt64 = 7) {
@@ -34,29 +37,64 @@ package struct MatcherComparison: Sendable {
         package var description: String { "matcher \(matcher) decided \(origin) as \(!expected), the reference as \(expected)" }
     }
 
+    /// What one size gave: a measurement per strategy, and a sentence per
+    /// strategy skipped because it would exceed the budget.
+    package struct Results: Sendable {
+        package var measured: [MatcherMeasurement] = []
+        package var skipped: [String] = []
+    }
+
     /// Measures each strategy on `patterns`.
     package func measure(patterns: [OriginPattern], allocations: AllocationProbe,
-                        progress: (String) -> Void = { _ in }) throws(DisagreementError) -> [MatcherMeasurement] {
+                        progress: (String) -> Void = { _ in }) throws(DisagreementError) -> Results {
         let stream = OriginStream(patterns: patterns, length: streamLength, allowedShare: allowedShare, seed: seed)
         defer { stream.deallocate() }
-        var results: [MatcherMeasurement] = []
+        var results = Results()
         for kind in matchers {
             progress("\(kind) at \(patterns.count) patterns")
+            let outcome: Result<MatcherMeasurement, Skip>
             switch kind {
-            case .linear: results.append(try measure(LinearOriginMatcher.self, kind, patterns, stream, allocations))
-            case .regex: results.append(try measure(RegexOriginMatcher.self, kind, patterns, stream, allocations))
-            case .hashed: results.append(try measure(HashedOriginMatcher.self, kind, patterns, stream, allocations))
-            case .trie: results.append(try measure(TrieOriginMatcher.self, kind, patterns, stream, allocations))
+            case .linear: outcome = try measure(LinearOriginMatcher.self, kind, patterns, stream, allocations)
+            case .regex: outcome = try measure(RegexOriginMatcher.self, kind, patterns, stream, allocations)
+            case .hashed: outcome = try measure(HashedOriginMatcher.self, kind, patterns, stream, allocations)
+            case .trie: outcome = try measure(TrieOriginMatcher.self, kind, patterns, stream, allocations)
+            }
+            switch outcome {
+            case let .success(measurement): results.measured.append(measurement)
+            case let .failure(skip):
+                let note = "\(kind) at \(patterns.count) patterns: skipped, \(skip.reason), over the \(formatNumber(budgetSeconds)) s budget"
+                progress(note)
+                results.skipped.append(note)
             }
         }
         return results
     }
 
+    /// Why a strategy was not measured at a size.
+    struct Skip: Error {
+        var reason: String
+    }
+
+    /// Seconds building `M` on all of `patterns` would take, extrapolated
+    /// from building it on the first 1,000 (building is linear in patterns
+    /// for every strategy); 0 for small lists, which are simply built.
+    func estimatedBuildSeconds<M: OriginMatcher>(_: M.Type, _ patterns: [OriginPattern]) -> Double {
+        guard patterns.count > 4000 else { return 0 }
+        let clock = ContinuousClock()
+        let start = clock.now
+        _ = M(patterns: Array(patterns.prefix(1000)))
+        return seconds(clock.now - start) * Double(patterns.count) / 1000
+    }
+
     /// Generic over the concrete type so the timed loop calls `matches` directly,
     /// as a server built on one strategy would.
     func measure<M: OriginMatcher>(_: M.Type, _ kind: OriginMatcherKind, _ patterns: [OriginPattern], _ stream: OriginStream,
-                                   _ allocations: AllocationProbe) throws(DisagreementError) -> MatcherMeasurement {
+                                   _ allocations: AllocationProbe) throws(DisagreementError) -> Result<MatcherMeasurement, Skip> {
         let clock = ContinuousClock()
+        let buildEstimate = estimatedBuildSeconds(M.self, patterns)
+        if buildEstimate > budgetSeconds {
+            return .failure(Skip(reason: "building it would take about \(formatNumber(buildEstimate)) s (timed on the first 1,000 patterns)"))
+        }
         var builds: [Double] = []
         var matcher: M! = nil
         for _ in 0..<3 {
@@ -65,9 +103,19 @@ package struct MatcherComparison: Sendable {
             builds.append(seconds(clock.now - start) * 1e6)
             if builds.last! > 200_000 { break }
         }
+        // The cost of one decision, from a few, decides whether the check
+        // and the timed repetitions fit the budget.
+        let probeStart = clock.now
+        let probes = min(8, stream.origins.count)
+        _ = Self.run(matcher, stream, start: 0, count: probes)
+        let perDecision = seconds(clock.now - probeStart) / Double(max(probes, 1))
+        let checkCount = kind == .regex ? min(stream.expected.count, 64) : stream.expected.count
+        let needed = Double(checkCount) * perDecision + Double(repetitions) * max(secondsPerRepetition, perDecision) + 0.002
+        if needed > budgetSeconds - builds.reduce(0, +) / 1e6 {
+            return .failure(Skip(reason: "one decision takes about \(formatNumber(perDecision * 1e3)) ms, so checking and timing it would take about \(formatNumber(needed)) s"))
+        }
         // Agreement with the reference semantics, on a prefix of the stream
         // (all of it for fast strategies) before anything is timed.
-        let checkCount = kind == .regex ? min(stream.expected.count, 64) : stream.expected.count
         for i in 0..<checkCount where matcher.matches(stream.origins[i]) != stream.expected[i] {
             throw DisagreementError(matcher: kind, origin: String(decoding: stream.origins[i].bytes, as: UTF8.self), expected: stream.expected[i])
         }
@@ -103,11 +151,11 @@ package struct MatcherComparison: Sendable {
         }
         let allocated = allocations.read() &- allocationsBefore
         blackHole(sink)
-        return MatcherMeasurement(
+        return .success(MatcherMeasurement(
             matcher: kind, patterns: patterns.count, nsPerDecision: Spread(samples),
             allocationsPerDecision: allocations.isActive ? Double(allocated) / Double(decisions) : nil,
             buildMicroseconds: Spread(builds).median, retainedBytes: matcher.retainedBytes,
-            decisions: decisions, allowedShare: stream.allowedShare)
+            decisions: decisions, allowedShare: stream.allowedShare))
     }
 
     /// The timed loop: walks the stream in order, no random numbers, counts matches.

@@ -9,7 +9,9 @@ struct OriginStream {
     /// The reference decision (some pattern's `matches`) for a prefix of the
     /// stream: the reference is a linear scan, too slow for all of it at 10,000 patterns.
     let expected: [Bool]
-    static let referencePrefix = 1024
+    /// Origins checked against the reference: 1,024, fewer for long lists so
+    /// the check (a scan of every pattern per origin) stays near 20 million pattern tests.
+    static func referencePrefix(patterns: Int) -> Int { max(64, min(1024, 20_000_000 / max(patterns, 1))) }
     let mask: Int
     let allowedShare: Double
 
@@ -30,7 +32,7 @@ struct OriginStream {
         for i in 0..<self.texts.count {
             if case let .origin(o) = RequestOrigin.parse(self.texts[i]) {
                 origins.append(o)
-                if expected.count < Self.referencePrefix { expected.append(patterns.contains { $0.matches(o) }) }
+                if expected.count < Self.referencePrefix(patterns: patterns.count) { expected.append(patterns.contains { $0.matches(o) }) }
             }
         }
         self.origins = origins
