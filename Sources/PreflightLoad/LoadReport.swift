@@ -244,32 +244,63 @@ extension LoadReport {
 
     /// The SVG charts: throughput vs workers per scenario, hit rate vs capacity, latency percentiles.
     package func charts() -> [(name: String, svg: String)] {
-        var out: [(String, String)] = []
-        for scenario in Array(Set(points.map(\.scenario))).sorted() {
-            let series = groups().filter { $0.scenario == scenario }.map { g in
+        let scenarios = Array(OrderedSet(points.map(\.scenario)))
+        var out: [(name: String, svg: String)] = []
+        for scenario in scenarios {
+            let groups = groups().filter { $0.scenario == scenario }
+            let series = groups.map { g in
                 SVGChart.Series(name: g.label, points: g.points.map { (Double($0.workers), $0.decisionsPerSecond.median / 1e6) })
             }
-            out.append(("throughput-\(scenario).svg", SVGChart(title: "\(scenario): throughput vs workers", xLabel: "workers",
-                                                                yLabel: "million decisions/s", series: series, logX: true).svg))
+            // Evaluating every request is the line each cache is read against: on every part of a split chart.
+            out += SVGChart(title: "\(scenario): throughput vs workers", xLabel: "workers", yLabel: "million decisions/s", series: [], logX: true)
+                .split(name: "throughput-\(scenario).svg", series: series, baseline: groups.map { $0.points.first?.cache == PreflightCacheKind.none })
         }
-        var hitSeries: OrderedDictionary<String, [(Double, Double)]> = [:]
-        for p in points where p.cache != .none && p.hitRate != nil && p.capacity != nil {
-            let key = "\(p.scenario) \(p.cache.rawValue) \(p.eviction?.rawValue ?? "")"
-            let maxWorkers = points.filter { $0.scenario == p.scenario && $0.configurationLabel == p.configurationLabel }.map(\.workers).max()
-            if p.workers == maxWorkers { hitSeries[key, default: []].append((Double(p.capacity!), p.hitRate! * 100)) }
+        out += perScenario(name: "hit-rate-vs-capacity", scenarios: scenarios, hitRateSeries) { scenario, series in
+            SVGChart(title: "hit rate vs capacity" + (scenario.map { ": \($0)" } ?? ""), xLabel: "capacity (entries)", yLabel: "hit rate %",
+                     series: series, logX: true, yCap: 100)
         }
-        if !hitSeries.isEmpty {
-            out.append(("hit-rate-vs-capacity.svg", SVGChart(title: "hit rate vs capacity", xLabel: "capacity (entries)", yLabel: "hit rate %",
-                                                             series: hitSeries.map { SVGChart.Series(name: $0.key, points: $0.value.sorted { $0.0 < $1.0 }) },
-                                                             logX: true).svg))
+        out += perScenario(name: "latency-percentiles", scenarios: scenarios, latencySeries) { scenario, series in
+            SVGChart(title: "latency percentiles at the most workers" + (scenario.map { ": \($0)" } ?? ""), xLabel: "percentile",
+                     yLabel: "ns", series: series, logY: true, categoricalX: ["p50", "p99", "p99.9"])
         }
-        let latency = groups().compactMap { g -> SVGChart.Series? in
+        return out
+    }
+
+    /// One chart named `name` when every scenario's series fit in one,
+    /// else one per scenario (`name-hot.svg`), each split as it needs.
+    func perScenario(name: String, scenarios: [String], _ series: (String) -> [SVGChart.Series],
+                     chart: (String?, [SVGChart.Series]) -> SVGChart) -> [(name: String, svg: String)] {
+        let all = scenarios.flatMap { scenario in series(scenario).map { SVGChart.Series(name: "\(scenario) \($0.name)", points: $0.points) } }
+        guard !all.isEmpty else { return [] }
+        if all.count <= SVGChart.maximumSeries { return [(name + ".svg", chart(nil, all).svg)] }
+        return scenarios.flatMap { scenario -> [(name: String, svg: String)] in
+            let own = series(scenario)
+            return own.isEmpty ? [] : chart(scenario, []).split(name: "\(name)-\(scenario).svg", series: own)
+        }
+    }
+
+    /// A scenario's hit rate against capacity: one series per configuration
+    /// without its capacity, at the most workers the scenario ran.
+    func hitRateSeries(_ scenario: String) -> [SVGChart.Series] {
+        let own = points.filter { $0.scenario == scenario }
+        let most = own.map(\.workers).max()
+        let matchers = Set(points.map(\.matcher)).count
+        var series: OrderedDictionary<String, [(Double, Double)]> = [:]
+        for p in own where p.cache != .none && p.workers == most {
+            guard let hitRate = p.hitRate, let capacity = p.capacity else { continue }
+            var label = [p.cache.rawValue] + [p.eviction?.rawValue, p.shards.flatMap { $0 == 64 ? nil : "\($0) shards" }].compactMap { $0 }
+            if matchers > 1 { label.append(p.matcher.rawValue) }
+            series[label.joined(separator: " "), default: []].append((Double(capacity), hitRate * 100))
+        }
+        return series.map { SVGChart.Series(name: $0.key, points: $0.value.sorted { $0.0 < $1.0 }) }
+    }
+
+    /// A scenario's p50, p99 and p99.9 latency per configuration, at its most workers.
+    func latencySeries(_ scenario: String) -> [SVGChart.Series] {
+        groups().filter { $0.scenario == scenario }.compactMap { g in
             guard let p = g.points.last else { return nil }
-            return SVGChart.Series(name: "\(g.scenario) \(g.label) @\(p.workers)w",
+            return SVGChart.Series(name: "\(g.label) @\(p.workers)w",
                                    points: [(50, Double(p.p50Nanos)), (99, Double(p.p99Nanos)), (99.9, Double(p.p999Nanos))])
         }
-        out.append(("latency-percentiles.svg", SVGChart(title: "latency percentiles (most workers)", xLabel: "percentile (50, 99, 99.9)",
-                                                        yLabel: "ns", series: latency, logY: true, categoricalX: ["p50", "p99", "p99.9"]).svg))
-        return out
     }
 }

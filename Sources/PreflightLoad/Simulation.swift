@@ -235,12 +235,15 @@ extension Simulation {
             let optimal = Dictionary(atAge.map { ($0.capacity, $0.optimalHitRate) }, uniquingKeysWith: { a, _ in a })
             series.append(SVGChart.Series(name: "optimal max-age \(maxAge)", points: optimal.map { (Double($0.key), $0.value * 100) }.sorted { $0.0 < $1.0 }))
         }
-        out.append(("simulate-hit-rate-vs-capacity.svg", SVGChart(title: "simulated hit rate vs capacity", xLabel: "capacity (entries)",
-                                                                   yLabel: "hit rate %", series: series, logX: true).svg))
-        out.append(("simulate-hit-rate-over-time.svg", SVGChart(title: "hit rate over virtual time", xLabel: "seconds", yLabel: "hit rate %",
-                                                                 series: points.map { p in SVGChart.Series(name: "\(p.capacity) \(p.eviction) \(p.maxAge)s", points: p.series.map { ($0.time, $0.hitRate * 100) }) }).svg))
-        out.append(("simulate-entries-over-time.svg", SVGChart(title: "entries over virtual time", xLabel: "seconds", yLabel: "entries",
-                                                                series: points.map { p in SVGChart.Series(name: "\(p.capacity) \(p.eviction) \(p.maxAge)s", points: p.series.map { ($0.time, Double($0.entries)) }) }).svg))
+        out += SVGChart(title: "simulated hit rate vs capacity", xLabel: "capacity (entries)", yLabel: "hit rate %",
+                        series: series, logX: true, yCap: 100).split(name: "simulate-hit-rate-vs-capacity.svg")
+        let label = { (p: Point) in "capacity \(p.capacity) \(p.eviction) max-age \(p.maxAge) s" }
+        out += SVGChart(title: "hit rate over virtual time", xLabel: "seconds", yLabel: "hit rate %",
+                        series: points.map { p in SVGChart.Series(name: label(p), points: p.series.map { ($0.time, $0.hitRate * 100) }) },
+                        yCap: 100).split(name: "simulate-hit-rate-over-time.svg")
+        out += SVGChart(title: "entries over virtual time", xLabel: "seconds", yLabel: "entries",
+                        series: points.map { p in SVGChart.Series(name: label(p), points: p.series.map { ($0.time, Double($0.entries)) }) })
+            .split(name: "simulate-entries-over-time.svg")
         return out
     }
 }

@@ -31,6 +31,20 @@ package struct TextTable: Sendable {
         return ([header, align] + rows).map { "| " + $0.joined(separator: " | ") + " |" }.joined(separator: "\n")
     }
 
+    /// An HTML table, cells escaped, numeric columns aligned right.
+    package var html: String {
+        func cells(_ row: [String], _ tag: String) -> String {
+            row.enumerated().map { c, cell in
+                "<\(tag)\(rightAligned.contains(c) ? " class=\"n\"" : "")>\(TextTable.htmlEscaped(cell))</\(tag)>"
+            }.joined()
+        }
+        return "<table>\n<tr>" + cells(header, "th") + "</tr>\n" + rows.map { "<tr>" + cells($0, "td") + "</tr>" }.joined(separator: "\n") + "\n</table>"
+    }
+
+    static func htmlEscaped(_ s: String) -> String {
+        s.replacingAll("&", "&amp;").replacingAll("<", "&lt;").replacingAll(">", "&gt;").replacingAll("\"", "&quot;")
+    }
+
     /// RFC 4180 CSV with a header line.
     package var csv: String {
         ([header] + rows).map { $0.map(TextTable.csvField).joined(separator: ",") }.joined(separator: "\n")
