@@ -11,7 +11,8 @@ import PackageDescription
 //   PreflightCache           -> CORSPolicy, OriginMatching, InternalByteUtilities
 //   PreflightWorkload        -> CORSPolicy, OriginMatching, JSONValue, InternalByteUtilities, OrderedCollections (package access)
 //   PreflightLoad            -> PreflightWorkload, PreflightCache, ..., Histogram, HeapModule, OrderedCollections (package access)
-//   BenchmarkHost            -> PreflightLoad, JSONValue, Subprocess (the machine: processes, files, facts)
+//   BenchmarkHost            -> PreflightLoad, JSONValue, Subprocess (the machine: processes, files, facts;
+//                               BuildCommitPlugin records the commit it is built from)
 //   AllocationCounter (C)    malloc interposer, linked into the executable only
 //   preflight-bench (CLI)    -> all of the above, ArgumentParser: parses options, calls the libraries
 //
@@ -63,7 +64,9 @@ let package = Package(
         .target(name: "BenchmarkHost", dependencies: [
             "PreflightLoad", "JSONValue",
             .product(name: "Subprocess", package: "swift-subprocess"),
-        ], swiftSettings: strictness),
+        ], swiftSettings: strictness, plugins: ["BuildCommitPlugin"]),
+        // Writes the git commit the tool is built from into BenchmarkHost (`buildCommit`).
+        .plugin(name: "BuildCommitPlugin", capability: .buildTool(), path: "Sources/BuildCommitPlugin"),
         .target(name: "AllocationCounter"),
         .executableTarget(
             name: "PreflightBenchCommand",

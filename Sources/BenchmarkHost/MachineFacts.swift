@@ -27,50 +27,10 @@ package enum MachineFacts {
         #endif
     }
 
-    /// The git commit (12 digits) of the checkout holding the working
-    /// directory, or "unknown" outside one. Read from `.git` itself rather
-    /// than by running git: no process to start while measuring (and none
-    /// under valgrind, which cannot follow one started this way).
-    package static var gitCommit: String {
-        var directory = FileManager.default.currentDirectoryPath
-        while !directory.isEmpty {
-            if let commit = commit(inCheckout: directory) { return String(commit.prefix(12)) }
-            guard let slash = directory.lastIndex(of: "/"), directory != "/" else { break }
-            directory = slash == directory.startIndex ? "/" : String(directory[..<slash])
-        }
-        return "unknown"
-    }
-
-    /// The commit HEAD names in the checkout at `directory`: `.git` as a
-    /// directory, or as a file pointing at one (worktrees); HEAD detached, or
-    /// a branch found loose or in packed-refs.
-    static func commit(inCheckout directory: String) -> String? {
-        var gitDirectory = directory + "/.git"
-        if let pointer = try? String(contentsOfFile: gitDirectory, encoding: .utf8), pointer.hasPrefix("gitdir: ") {
-            gitDirectory = pointer.dropFirst(8).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        guard let head = try? String(contentsOfFile: gitDirectory + "/HEAD", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) else {
-            return nil
-        }
-        guard head.hasPrefix("ref: ") else { return head.isEmpty ? nil : head }
-        let ref = String(head.dropFirst(5))
-        // A worktree keeps its HEAD but shares the main checkout's refs.
-        let common = (try? String(contentsOfFile: gitDirectory + "/commondir", encoding: .utf8))
-            .map { path in
-                let trimmed = path.trimmingCharacters(in: .whitespacesAndNewlines)
-                return trimmed.hasPrefix("/") ? trimmed : gitDirectory + "/" + trimmed
-            } ?? gitDirectory
-        for root in [gitDirectory, common] {
-            if let loose = try? String(contentsOfFile: root + "/" + ref, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !loose.isEmpty {
-                return loose
-            }
-            if let packed = try? String(contentsOfFile: root + "/packed-refs", encoding: .utf8),
-               let line = packed.split(separator: "\n").first(where: { $0.hasSuffix(" " + ref) }) {
-                return String(line.prefix { $0 != " " })
-            }
-        }
-        return nil
-    }
+    /// The git commit (12 digits) this tool was built from, recorded at
+    /// build time by BuildCommitPlugin: the code that measured, whatever
+    /// directory the tool runs in; "unknown" when built outside a checkout.
+    package static var gitCommit: String { buildCommit }
 
     /// The command line as typed, arguments with spaces quoted.
     package static var commandLine: String {

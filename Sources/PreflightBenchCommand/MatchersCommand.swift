@@ -54,6 +54,9 @@ struct MatchersCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds one strategy may take at one size; one that would need more is skipped with a note.", valueName: "seconds"))
     var budget: Double = 30
 
+    @Option(name: .long, help: ArgumentHelp("Memory one strategy's structure may hold, in MiB, where it can be counted; one that would need more is skipped with a note.", valueName: "MiB"))
+    var memoryBudget: Int = 4096
+
     @OptionGroup var output: FormatOption
 
     func validate() throws {
@@ -61,6 +64,7 @@ struct MatchersCommand: ParsableCommand {
         guard (1...1000).contains(repetitions) else { throw ValidationError("--repetitions must be between 1 and 1000") }
         guard seconds > 0, seconds <= 60 else { throw ValidationError("--seconds must be above 0 and at most 60") }
         guard budget > 0 else { throw ValidationError("--budget must be above 0 seconds") }
+        guard (1...1_048_576).contains(memoryBudget) else { throw ValidationError("--memory-budget must be between 1 and 1048576 MiB") }
     }
 
     func run() throws {
@@ -68,6 +72,7 @@ struct MatchersCommand: ParsableCommand {
         if !allocationProbe.isActive { StandardError.line("note: allocation counting is unavailable in this build (sanitizer); allocs/decision shows n/a") }
         var comparison = MatcherComparison(matchers: matcher, repetitions: repetitions, secondsPerRepetition: seconds)
         comparison.budgetSeconds = budget
+        comparison.budgetBytes = memoryBudget << 20
         var results: [MatcherMeasurement] = []
         var skipped: [String] = []
         for set in sets {
@@ -83,7 +88,7 @@ struct MatchersCommand: ParsableCommand {
         switch output.format {
         case .table:
             print(MatcherComparison.table(results).text + "\n\n" + MatcherComparison.verdicts(results).joined(separator: "\n"))
-            for note in skipped { print(note + " (raise it with --budget)") }
+            for note in skipped { print(note + " (raise it with --budget or --memory-budget)") }
         case .json: print(JSONValue.array(results.map(\.jsonValue)).prettyJSONText)
         case .csv: print(MatcherComparison.table(results).csv)
         }

@@ -19,6 +19,9 @@ package struct MatcherComparison: Sendable {
     /// Seconds one strategy may take at one size (build, agreement check and
     /// timing); one estimated to need more is skipped with a note.
     package var budgetSeconds: Double = 30
+    /// Bytes one strategy's structure may hold at one size, where the
+    /// strategy can count them; one estimated to need more is skipped.
+    package var budgetBytes = 4 << 30
 
     package init(matchers: [OriginMatcherKind] = OriginMatcherKind.allCases, repetitions: Int = 5, secondsPerRepetition: Double = 0.2,
                 streamLength: Int = 1 << 16, allowedShare: Double = 0.7, seed: UInt64 = 7) {
@@ -62,7 +65,7 @@ package struct MatcherComparison: Sendable {
             switch outcome {
             case let .success(measurement): results.measured.append(measurement)
             case let .failure(skip):
-                let note = "\(kind) at \(patterns.count) patterns: skipped, \(skip.reason), over the \(formatNumber(budgetSeconds)) s budget"
+                let note = "\(kind) at \(patterns.count) patterns: skipped, \(skip.reason)"
                 progress(note)
                 results.skipped.append(note)
             }
@@ -75,15 +78,17 @@ package struct MatcherComparison: Sendable {
         var reason: String
     }
 
-    /// Seconds building `M` on all of `patterns` would take, extrapolated
-    /// from building it on the first 1,000 (building is linear in patterns
-    /// for every strategy); 0 for small lists, which are simply built.
-    func estimatedBuildSeconds<M: OriginMatcher>(_: M.Type, _ patterns: [OriginPattern]) -> Double {
-        guard patterns.count > 4000 else { return 0 }
+    /// Seconds and bytes building `M` on all of `patterns` would take,
+    /// extrapolated from building it on the first 1,000 (time and memory are
+    /// linear in patterns for every strategy; bytes are nil where the
+    /// strategy cannot count them); nothing for small lists, which are simply built.
+    func estimatedBuild<M: OriginMatcher>(_: M.Type, _ patterns: [OriginPattern]) -> (seconds: Double, bytes: Int?) {
+        guard patterns.count > 4000 else { return (0, 0) }
         let clock = ContinuousClock()
         let start = clock.now
-        _ = M(patterns: Array(patterns.prefix(1000)))
-        return seconds(clock.now - start) * Double(patterns.count) / 1000
+        let sample = M(patterns: Array(patterns.prefix(1000)))
+        let scale = Double(patterns.count) / 1000
+        return (seconds(clock.now - start) * scale, sample.retainedBytes.map { Int(Double($0) * scale) })
     }
 
     /// Generic over the concrete type so the timed loop calls `matches` directly,
@@ -91,9 +96,14 @@ package struct MatcherComparison: Sendable {
     func measure<M: OriginMatcher>(_: M.Type, _ kind: OriginMatcherKind, _ patterns: [OriginPattern], _ stream: OriginStream,
                                    _ allocations: AllocationProbe) throws(DisagreementError) -> Result<MatcherMeasurement, Skip> {
         let clock = ContinuousClock()
-        let buildEstimate = estimatedBuildSeconds(M.self, patterns)
-        if buildEstimate > budgetSeconds {
-            return .failure(Skip(reason: "building it would take about \(formatNumber(buildEstimate)) s (timed on the first 1,000 patterns)"))
+        let estimate = estimatedBuild(M.self, patterns)
+        if estimate.seconds > budgetSeconds {
+            return .failure(Skip(reason: "building it would take about \(formatNumber(estimate.seconds)) s (timed on the first 1,000 patterns), "
+                                 + "over the \(formatNumber(budgetSeconds)) s budget"))
+        }
+        if let bytes = estimate.bytes, bytes > budgetBytes {
+            return .failure(Skip(reason: "it would hold about \(formatBytes(bytes)) (measured on the first 1,000 patterns), "
+                                 + "over the \(formatBytes(budgetBytes)) budget"))
         }
         var builds: [Double] = []
         var matcher: M! = nil
@@ -112,7 +122,8 @@ package struct MatcherComparison: Sendable {
         let checkCount = kind == .regex ? min(stream.expected.count, 64) : stream.expected.count
         let needed = Double(checkCount) * perDecision + Double(repetitions) * max(secondsPerRepetition, perDecision) + 0.002
         if needed > budgetSeconds - builds.reduce(0, +) / 1e6 {
-            return .failure(Skip(reason: "one decision takes about \(formatNumber(perDecision * 1e3)) ms, so checking and timing it would take about \(formatNumber(needed)) s"))
+            return .failure(Skip(reason: "one decision takes about \(formatNumber(perDecision * 1e3)) ms, so checking and timing it would take "
+                                 + "about \(formatNumber(needed)) s, over the \(formatNumber(budgetSeconds)) s budget"))
         }
         // Agreement with the reference semantics, on a prefix of the stream
         // (all of it for fast strategies) before anything is timed.
