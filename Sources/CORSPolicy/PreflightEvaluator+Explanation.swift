@@ -36,15 +36,20 @@ extension PreflightEvaluator {
         }
     }
 
+    /// The rule a malformed header list breaks, read by the grammar's own `firstMistake`.
     func headerListMistake(_ value: String) -> String {
-        if value.utf8.count > RequestHeaderList.maximumLength {
-            return "Access-Control-Request-Headers is \(value.utf8.count) bytes, over the \(RequestHeaderList.maximumLength) examined"
+        var copy = value
+        let mistake = copy.withUTF8 { bytes -> String? in
+            let raw = UnsafeRawBufferPointer(bytes)
+            switch RequestHeaderList.firstMistake(in: raw) {
+            case .tooLong?: return "Access-Control-Request-Headers is \(raw.count) bytes, over the \(RequestHeaderList.maximumLength) examined"
+            case .tooManyEmptyElements?: return "Access-Control-Request-Headers has more than \(RequestHeaderList.maximumEmptyElements) empty elements"
+            case let .notAToken(range)?:
+                return "\(Self.quoted(String(decoding: raw[range], as: UTF8.self))) in Access-Control-Request-Headers is not a header name token (RFC 9110)"
+            case nil: return nil
+            }
         }
-        let elements = value.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace }
-        if let bad = elements.first(where: { !$0.isEmpty && !$0.utf8.allSatisfy { RequestHeaderList.lowercasedTokenByte($0) != 0 } }) {
-            return "\(Self.quoted(String(bad))) in Access-Control-Request-Headers is not a header name token (RFC 9110)"
-        }
-        return "Access-Control-Request-Headers has more than \(RequestHeaderList.maximumEmptyElements) empty elements"
+        return mistake ?? "Access-Control-Request-Headers is malformed"
     }
 
     func deniedHeader(_ value: String) -> String {
@@ -70,15 +75,5 @@ extension PreflightEvaluator {
     static func quoted(_ text: String) -> String {
         let shown = text.count > 80 ? text.prefix(77) + "..." : Substring(text)
         return "\"" + shown.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 ? String($0) : $0.escaped(asASCII: true) }.joined() + "\""
-    }
-}
-
-extension Substring {
-    /// Without the optional whitespace (spaces and tabs) around a list element.
-    var trimmingWhitespace: Substring {
-        var s = self
-        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
-        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
-        return s
     }
 }

@@ -22,8 +22,28 @@ public enum RequestHeaderList {
     /// - Complexity: O(n) with n bounded by `maximumLength`.
     @inlinable
     public static func forEachName(in value: UnsafeRawBufferPointer, _ body: (Range<Int>) -> Bool) -> Bool {
+        firstMistake(in: value, body) == nil
+    }
+
+    /// The first rule a header list breaks, as `forEachName` reads it.
+    public enum Mistake: Sendable, Equatable {
+        /// Longer than `maximumLength`.
+        case tooLong
+        /// More than `maximumEmptyElements` empty elements.
+        case tooManyEmptyElements
+        /// The element at these bytes (trimmed of optional whitespace) is not an HTTP token.
+        case notAToken(Range<Int>)
+    }
+
+    /// The grammar itself: calls `body` as `forEachName` does and returns the
+    /// first mistake it finds, or nil when the value is well formed (or
+    /// `body` stopped early).
+    ///
+    /// - Complexity: O(n) with n bounded by `maximumLength`.
+    @inlinable
+    public static func firstMistake(in value: UnsafeRawBufferPointer, _ body: (Range<Int>) -> Bool = { _ in true }) -> Mistake? {
         let n = value.count
-        guard n <= maximumLength else { return false }
+        guard n <= maximumLength else { return .tooLong }
         var empties = 0
         var i = 0
         while i <= n {
@@ -35,13 +55,13 @@ public enum RequestHeaderList {
             i += 1
             if start == end {
                 empties += 1
-                if empties > maximumEmptyElements { return false }
+                if empties > maximumEmptyElements { return .tooManyEmptyElements }
                 continue
             }
-            for j in start..<end where lowercasedTokenByte(value[j]) == 0 { return false }
-            if !body(start..<end) { return true }
+            for j in start..<end where lowercasedTokenByte(value[j]) == 0 { return .notAToken(start..<end) }
+            if !body(start..<end) { return nil }
         }
-        return true
+        return nil
     }
 
     /// The byte lowercased when it is an HTTP token character, else 0.
