@@ -54,9 +54,6 @@ public struct JSONObjectReader {
     /// The position of a member's value, when the document recorded it.
     public func position(of key: String) -> JSONPosition? { positions[path(of: key)] }
 
-    /// The positions the reader was given, for reading a nested object.
-    public var documentPositions: [String: JSONPosition] { positions }
-
     /// Records a problem with member `key` (`key` may hold an index suffix, such as `origins[2]`).
     public mutating func problem(_ key: String, _ message: String) {
         problems.append(JSONProblem(path: path(of: key), message: message, position: position(of: key)))
@@ -106,35 +103,25 @@ public struct JSONObjectReader {
     /// An array whose every element is a string; each element that is not is
     /// a problem of its own (`key[2]`), and the array is then nil.
     public mutating func strings(_ key: String, required: Bool = false) -> [String]? {
-        guard let value = value(key, required: required) else { return nil }
-        guard case let .array(elements) = value else {
-            problem(key, "expected an array of strings, found \(value.kindDescription)")
-            return nil
-        }
-        var strings: [String] = []
-        for (i, element) in elements.enumerated() {
-            guard case let .string(s) = element else {
-                problem("\(key)[\(i)]", "expected a string, found \(element.kindDescription)")
-                continue
-            }
-            strings.append(s)
-        }
-        return strings.count == elements.count ? strings : nil
+        elements(key, required, "strings", "a string") { $0.stringValue }
     }
 
     /// An array whose every element is a number; each element that is not is
     /// a problem of its own, and the array is then nil.
     public mutating func doubles(_ key: String, required: Bool = false) -> [Double]? {
-        guard let elements = array(key, required: required) else { return nil }
-        var numbers: [Double] = []
-        for (i, element) in elements.enumerated() {
-            guard let number = element.doubleValue else {
-                problem("\(key)[\(i)]", "expected a number, found \(element.kindDescription)")
-                continue
-            }
-            numbers.append(number)
+        elements(key, required, "numbers", "a number") { $0.doubleValue }
+    }
+
+    /// A string naming one case of `T`, such as an eviction policy; another
+    /// string is a problem that lists the cases.
+    public mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, of _: T.Type, required: Bool = false) -> T?
+        where T.RawValue == String {
+        guard let text = string(key, required: required) else { return nil }
+        guard let value = T(rawValue: text) else {
+            problem(key, "expected one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
+            return nil
         }
-        return numbers.count == elements.count ? numbers : nil
+        return value
     }
 
     /// An object's members, in document order.
@@ -145,6 +132,21 @@ public struct JSONObjectReader {
     /// An array's elements.
     public mutating func array(_ key: String, required: Bool = false) -> [JSONValue]? {
         typed(key, required, "an array") { $0.arrayValue }
+    }
+
+    /// An array whose every element `cast` accepts; each element it does not
+    /// is a problem of its own (`key[2]`), and the array is then nil.
+    mutating func elements<T>(_ key: String, _ required: Bool, _ plural: String, _ singular: String, _ cast: (JSONValue) -> T?) -> [T]? {
+        guard let elements = typed(key, required, "an array of \(plural)", { $0.arrayValue }) else { return nil }
+        var values: [T] = []
+        for (i, element) in elements.enumerated() {
+            guard let value = cast(element) else {
+                problem("\(key)[\(i)]", "expected \(singular), found \(element.kindDescription)")
+                continue
+            }
+            values.append(value)
+        }
+        return values.count == elements.count ? values : nil
     }
 
     mutating func typed<T>(_ key: String, _ required: Bool, _ expected: String, _ cast: (JSONValue) -> T?) -> T? {

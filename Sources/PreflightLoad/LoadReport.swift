@@ -100,23 +100,20 @@ extension LoadPoint {
     /// problems naming each missing or mistyped key, when it cannot.
     init?(_ json: inout JSONObjectReader) {
         let scenario = json.string("scenario", required: true), workers = json.int("workers", required: true)
-        let cache = json.string("cache", required: true).flatMap(PreflightCacheKind.init(rawValue:))
-        let matcher = json.string("matcher", required: true).flatMap(OriginMatcherKind.init(rawValue:))
+        let cache = json.choice("cache", of: PreflightCacheKind.self, required: true)
+        let matcher = json.choice("matcher", of: OriginMatcherKind.self, required: true)
         let decisions = json.int("decisions", required: true), seconds = json.double("seconds", required: true)
         let dps = json.double("decisionsPerSecond", required: true), dpsMin = json.double("decisionsPerSecondMin", required: true)
         let dpsMax = json.double("decisionsPerSecondMax", required: true)
         let p50 = json.int("p50Nanos", required: true), p99 = json.int("p99Nanos", required: true), p999 = json.int("p999Nanos", required: true)
         guard let scenario, let workers, let cache, let matcher, let decisions, let seconds, let dps, let dpsMin, let dpsMax,
-              let p50, let p99, let p999 else {
-            if json.problems.isEmpty { json.problem("cache", "unknown cache or matcher name") }
-            return nil
-        }
+              let p50, let p99, let p999 else { return nil }
         // Absent from reports written before repetitions were recorded.
         let repetitions = json.isNull("decisionsPerSecondRepetitions") ? [] : json.doubles("decisionsPerSecondRepetitions") ?? []
         func optionalInt(_ key: String) -> Int? { json.isNull(key) ? nil : json.int(key) }
         func optionalDouble(_ key: String) -> Double? { json.isNull(key) ? nil : json.double(key) }
         self.init(scenario: scenario, workers: workers, cache: cache, matcher: matcher, capacity: optionalInt("capacity"),
-                  eviction: (json.isNull("eviction") ? nil : json.string("eviction")).flatMap(EvictionPolicy.init(rawValue:)),
+                  eviction: json.isNull("eviction") ? nil : json.choice("eviction", of: EvictionPolicy.self),
                   shards: optionalInt("shards"), allocator: json.string("allocator") ?? "system", decisions: decisions, seconds: seconds,
                   decisionsPerSecond: Spread(median: dps, min: dpsMin, max: dpsMax, samples: repetitions), hitRate: optionalDouble("hitRate"),
                   p50Nanos: UInt64(max(p50, 0)), p99Nanos: UInt64(max(p99, 0)), p999Nanos: UInt64(max(p999, 0)),

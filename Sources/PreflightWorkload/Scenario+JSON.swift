@@ -54,9 +54,7 @@ extension Scenario {
         if let v = reader.int("headerSets") { s.headerSets = v }
         if let v = reader.int("headerNamesPerSet") { s.headerNamesPerSet = v }
         if reader.isNull("headerLists") { s.headerLists = nil } else if let lists = reader.strings("headerLists") { s.headerLists = lists }
-        if let v = reader.string("headerStyle") {
-            if let style = HeaderStyle(rawValue: v) { s.headerStyle = style } else { reader.problem("headerStyle", "expected browser or noisy, got \"\(v)\"") }
-        }
+        if let v = reader.choice("headerStyle", of: HeaderStyle.self) { s.headerStyle = v }
         if let v = reader.double("floodShare") { s.floodShare = v }
         if let v = reader.int("churnPeriods") { s.churnPeriods = v }
         if reader.isNull("maxAge") { s.maxAge = nil } else if let v = reader.int("maxAge") { s.maxAge = v }

@@ -86,4 +86,22 @@ import Testing
         #expect(nulls.isNull("maxAge") && !nulls.isNull("other"))
         #expect(nulls.int("maxAge") == nil && nulls.problems.count == 1)
     }
+
+    enum Colour: String, CaseIterable { case red, green }
+
+    /// A named choice is one of the type's cases, else a problem listing them;
+    /// typed arrays name the element at fault.
+    @Test func choicesAndTypedArrays() {
+        var reader = JSONObjectReader(.object([("a", .string("green")), ("b", .string("blue")), ("n", .array([.number("1"), .string("x")]))]),
+                                      knownKeys: nil)
+        #expect(reader.choice("a", of: Colour.self) == .green)
+        #expect(reader.choice("b", of: Colour.self) == nil)
+        #expect(reader.doubles("n") == nil)
+        #expect(reader.doubles("a") == nil)
+        #expect(reader.problems.map(\.description) == [
+            #"b: expected one of red, green, got "blue""#,
+            "n[1]: expected a number, found a string",
+            "a: expected an array of numbers, found a string",
+        ])
+    }
 }
