@@ -38,7 +38,7 @@ extension LoadReport {
 
             """
         page += "<h2>Points</h2>\n" + table.html + "\n"
-        let notes = breakEvenLines + harnessOverhead.map { "harness overhead (\($0.scenario), no-op engine, 1 worker): \(formatNumber($0.nanos)) ns/decision" }
+        let notes = breakEvenLines + harnessOverheadLines
         if !notes.isEmpty { page += "<pre>" + notes.map(e).joined(separator: "\n") + "</pre>\n" }
         page += "<h2>Charts</h2>\n" + charts.map { "<figure id=\"\(e($0.name))\">\($0.svg)</figure>" }.joined(separator: "\n") + "\n"
         page += "<h2>Environment</h2>\n" + TextTable(header: ["key", "value"], rows: environmentRows).html + "\n"
@@ -60,9 +60,7 @@ extension LoadReport {
                          + "the machine's speed changed during them; rerun them, or compare runs with `compare`")
         }
         lines += breakEvenLines
-        for (scenario, nanos) in harnessOverhead {
-            lines.append("harness overhead (\(scenario), no-op engine, 1 worker): \(formatNumber(nanos)) ns/decision")
-        }
+        lines += harnessOverheadLines
         if let clock = environmentValue("clockReadNanos")?.doubleValue {
             lines.append("latency samples include one clock read of \(formatNumber(clock)) ns")
         }
@@ -88,6 +86,11 @@ extension LoadReport {
                          + "`preflight-bench simulate` to tune capacity and Max-Age over virtual hours.")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// One line per scenario: what the timed loop costs with a no-op engine.
+    var harnessOverheadLines: [String] {
+        harnessOverhead.map { "harness overhead (\($0.scenario), no-op engine, 1 worker): \(formatNumber($0.nanos)) ns/decision" }
     }
 
     func environmentValue(_ key: String) -> JSONValue? { environment.first { $0.key == key }?.value }

@@ -59,12 +59,16 @@ extension LoadPoint {
     }
 
     /// A label for the configuration, without the worker count.
-    package var configurationLabel: String {
+    package var configurationLabel: String { configurationLabel(capacity: true, matcher: true) }
+
+    /// The label with the capacity or the matcher left out, where a chart's
+    /// axis or a run's single matcher already says it.
+    func configurationLabel(capacity includeCapacity: Bool, matcher includeMatcher: Bool) -> String {
         var parts = [cache.rawValue]
         if let eviction { parts.append(eviction.rawValue) }
-        if let capacity { parts.append(formatCount(capacity)) }
+        if includeCapacity, let capacity { parts.append(formatCount(capacity)) }
         if let shards, shards != 64 { parts.append("\(shards) shards") }
-        parts.append(matcher.rawValue)
+        if includeMatcher { parts.append(matcher.rawValue) }
         return parts.joined(separator: " ")
     }
 
@@ -241,22 +245,24 @@ extension LoadReport {
 
     /// The SVG charts: throughput vs workers per scenario, hit rate vs capacity, latency percentiles.
     package func charts() -> [(name: String, svg: String)] {
+        let allGroups = self.groups()
         let scenarios = Array(OrderedSet(points.map(\.scenario)))
+        func groups(of scenario: String) -> [(scenario: String, label: String, points: [LoadPoint])] { allGroups.filter { $0.scenario == scenario } }
         var out: [(name: String, svg: String)] = []
         for scenario in scenarios {
-            let groups = groups().filter { $0.scenario == scenario }
+            let groups = groups(of: scenario)
             let series = groups.map { g in
                 SVGChart.Series(name: g.label, points: g.points.map { (Double($0.workers), $0.decisionsPerSecond.median / 1e6) })
             }
             // Evaluating every request is the line each cache is read against: on every part of a split chart.
-            out += SVGChart(title: "\(scenario): throughput vs workers", xLabel: "workers", yLabel: "million decisions/s", series: [], logX: true)
-                .split(name: "throughput-\(scenario).svg", series: series, baseline: groups.map { $0.points.first?.cache == PreflightCacheKind.none })
+            out += SVGChart(title: "\(scenario): throughput vs workers", xLabel: "workers", yLabel: "million decisions/s", series: series, logX: true)
+                .split(name: "throughput-\(scenario).svg", baseline: groups.map { $0.points.first?.cache == PreflightCacheKind.none })
         }
-        out += perScenario(name: "hit-rate-vs-capacity", scenarios: scenarios, hitRateSeries) { scenario, series in
+        out += perScenario(name: "hit-rate-vs-capacity", scenarios.map { ($0, hitRateSeries($0)) }) { scenario, series in
             SVGChart(title: "hit rate vs capacity" + (scenario.map { ": \($0)" } ?? ""), xLabel: "capacity (entries)", yLabel: "hit rate %",
                      series: series, logX: true, yCap: 100)
         }
-        out += perScenario(name: "latency-percentiles", scenarios: scenarios, latencySeries) { scenario, series in
+        out += perScenario(name: "latency-percentiles", scenarios.map { ($0, latencySeries(groups(of: $0))) }) { scenario, series in
             SVGChart(title: "latency percentiles at the most workers" + (scenario.map { ": \($0)" } ?? ""), xLabel: "percentile",
                      yLabel: "ns", series: series, logY: true, categoricalX: ["p50", "p99", "p99.9"])
         }
@@ -265,14 +271,13 @@ extension LoadReport {
 
     /// One chart named `name` when every scenario's series fit in one,
     /// else one per scenario (`name-hot.svg`), each split as it needs.
-    func perScenario(name: String, scenarios: [String], _ series: (String) -> [SVGChart.Series],
+    func perScenario(name: String, _ seriesByScenario: [(scenario: String, series: [SVGChart.Series])],
                      chart: (String?, [SVGChart.Series]) -> SVGChart) -> [(name: String, svg: String)] {
-        let all = scenarios.flatMap { scenario in series(scenario).map { SVGChart.Series(name: "\(scenario) \($0.name)", points: $0.points) } }
+        let all = seriesByScenario.flatMap { entry in entry.series.map { SVGChart.Series(name: "\(entry.scenario) \($0.name)", points: $0.points) } }
         guard !all.isEmpty else { return [] }
         if all.count <= SVGChart.maximumSeries { return [(name + ".svg", chart(nil, all).svg)] }
-        return scenarios.flatMap { scenario -> [(name: String, svg: String)] in
-            let own = series(scenario)
-            return own.isEmpty ? [] : chart(scenario, []).split(name: "\(name)-\(scenario).svg", series: own)
+        return seriesByScenario.flatMap { entry -> [(name: String, svg: String)] in
+            entry.series.isEmpty ? [] : chart(entry.scenario, entry.series).split(name: "\(name)-\(entry.scenario).svg")
         }
     }
 
@@ -281,20 +286,18 @@ extension LoadReport {
     func hitRateSeries(_ scenario: String) -> [SVGChart.Series] {
         let own = points.filter { $0.scenario == scenario }
         let most = own.map(\.workers).max()
-        let matchers = Set(points.map(\.matcher)).count
+        let severalMatchers = Set(points.map(\.matcher)).count > 1
         var series: OrderedDictionary<String, [(Double, Double)]> = [:]
         for p in own where p.cache != .none && p.workers == most {
             guard let hitRate = p.hitRate, let capacity = p.capacity else { continue }
-            var label = [p.cache.rawValue] + [p.eviction?.rawValue, p.shards.flatMap { $0 == 64 ? nil : "\($0) shards" }].compactMap { $0 }
-            if matchers > 1 { label.append(p.matcher.rawValue) }
-            series[label.joined(separator: " "), default: []].append((Double(capacity), hitRate * 100))
+            series[p.configurationLabel(capacity: false, matcher: severalMatchers), default: []].append((Double(capacity), hitRate * 100))
         }
         return series.map { SVGChart.Series(name: $0.key, points: $0.value.sorted { $0.0 < $1.0 }) }
     }
 
-    /// A scenario's p50, p99 and p99.9 latency per configuration, at its most workers.
-    func latencySeries(_ scenario: String) -> [SVGChart.Series] {
-        groups().filter { $0.scenario == scenario }.compactMap { g in
+    /// The p50, p99 and p99.9 latency of each configuration group, at its most workers.
+    func latencySeries(_ groups: [(scenario: String, label: String, points: [LoadPoint])]) -> [SVGChart.Series] {
+        groups.compactMap { g in
             guard let p = g.points.last else { return nil }
             return SVGChart.Series(name: "\(g.label) @\(p.workers)w",
                                    points: [(50, Double(p.p50Nanos)), (99, Double(p.p99Nanos)), (99.9, Double(p.p999Nanos))])

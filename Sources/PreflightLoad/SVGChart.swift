@@ -53,15 +53,14 @@ package struct SVGChart: Sendable {
     /// Characters that fit in the legend column at 11 px, and in the title line at 15 px bold.
     static let legendCharacters = 30, titleCharacters = 76
 
-    /// The chart as files, its series (or `series`, when given) at most
-    /// `maximumSeries` a file: `name` (`throughput-hot.svg`) for the first
-    /// part, then `throughput-hot-2.svg` and so on, each titled with its
-    /// part. Series marked in `baseline` appear on every part.
-    package func split(name: String, series: [Series]? = nil, baseline: [Bool]? = nil) -> [(name: String, svg: String)] {
-        let all = series ?? self.series
-        let isBaseline = baseline ?? [Bool](repeating: false, count: all.count)
-        let fixed = zip(all, isBaseline).filter { $0.1 }.map(\.0)
-        let rest = zip(all, isBaseline).filter { !$0.1 }.map(\.0)
+    /// The chart as files, at most `maximumSeries` series a file: `name`
+    /// (`throughput-hot.svg`) for the first part, then `throughput-hot-2.svg`
+    /// and so on, each titled with its part. Series marked in `baseline`
+    /// appear on every part.
+    package func split(name: String, baseline: [Bool]? = nil) -> [(name: String, svg: String)] {
+        let isBaseline = baseline ?? [Bool](repeating: false, count: series.count)
+        let fixed = zip(series, isBaseline).filter { $0.1 }.map(\.0)
+        let rest = zip(series, isBaseline).filter { !$0.1 }.map(\.0)
         let room = max(1, Self.maximumSeries - fixed.count)
         let parts = rest.isEmpty ? [[]] : stride(from: 0, to: rest.count, by: room).map { Array(rest[$0..<min($0 + room, rest.count)]) }
         let stem = name.hasSuffix(".svg") ? String(name.dropLast(4)) : name
