@@ -65,8 +65,7 @@ package struct BenchmarkRun {
     func measure(_ scenario: Scenario, _ runner: LoadRunner, progress: ProgressLine,
                  stop: @escaping @Sendable () -> Bool) throws(HostError) -> (harness: Double, points: [LoadPoint]) {
         progress.note("generating \(scenario.name): \(scenario.requests) requests")
-        let stream: RequestStream
-        do { stream = try RequestStream(scenario: scenario) } catch { throw HostError("\(scenario.name): \(error)") }
+        let stream = try ScenarioSource.stream(for: scenario)
         let harness = runner.harnessOverhead(stream: stream)
         progress.note("\(scenario.name): \(stream.distinctKeys) distinct keys, harness overhead \(formatNumber(harness)) ns/decision")
         var points: [LoadPoint] = []

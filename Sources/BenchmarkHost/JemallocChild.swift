@@ -1,5 +1,4 @@
 import Foundation
-import JSONValue
 package import PreflightLoad
 
 /// `run --allocator jemalloc`: the same command run again as a child with
@@ -39,9 +38,6 @@ package enum JemallocChild {
         guard outcome.exitCode == 0 || outcome.exitCode == 130 else {
             throw HostError("the jemalloc run failed with status \(outcome.exitCode.map(String.init) ?? "signal")")
         }
-        guard let value = try? JSONValue.parse(outcome.output), let report = try? LoadReport(json: value) else {
-            throw HostError("the jemalloc run printed no readable report")
-        }
-        return report.points
+        return try ReportFile.decode(outcome.output, from: "the jemalloc run's output").points
     }
 }

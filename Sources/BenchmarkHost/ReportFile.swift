@@ -11,13 +11,17 @@ package enum ReportFile {
     /// Reads and decodes the report at `path`, naming the file in errors.
     package static func load(_ path: String) throws(HostError) -> LoadReport {
         let file = runJSONPath(path)
-        let bytes = try Files.read(file, what: "report")
+        return try decode(try Files.read(file, what: "report"), from: file)
+    }
+
+    /// Decodes a report's JSON text; `source` names where it came from in errors.
+    package static func decode(_ bytes: [UInt8], from source: String) throws(HostError) -> LoadReport {
         do {
             return try LoadReport(json: try JSONValue.parse(bytes))
         } catch let error as JSONSyntaxError {
-            throw HostError("\(file): \(error)")
+            throw HostError("\(source): \(error)")
         } catch {
-            throw HostError("\(file): not a run report (written by `run --out` or `run --format json`):\n\(error)")
+            throw HostError("\(source): not a run report (written by `run --out` or `run --format json`):\n\(error)")
         }
     }
 }

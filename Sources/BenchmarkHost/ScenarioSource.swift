@@ -18,4 +18,9 @@ package enum ScenarioSource {
             throw HostError(error.problems.map { "\(name): \($0)" }.joined(separator: "\n"))
         }
     }
+
+    /// `scenario`'s request stream, or an error naming the scenario.
+    package static func stream(for scenario: Scenario) throws(HostError) -> RequestStream {
+        do { return try RequestStream(scenario: scenario) } catch { throw HostError("\(scenario.name): \(error)") }
+    }
 }

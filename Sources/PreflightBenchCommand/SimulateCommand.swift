@@ -62,7 +62,7 @@ struct SimulateCommand: ParsableCommand {
         let (base, stream) = try reportingFailures {
             if let out { try Files.prepareDirectory(out) }
             let base = try ScenarioSource.load(scenario)
-            do { return (base, try RequestStream(scenario: base)) } catch { throw HostError("\(base.name): \(error)") }
+            return (base, try ScenarioSource.stream(for: base))
         }
         signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
         let simulation = Simulation(capacities: capacity, evictions: eviction, maxAges: maxAge, duration: duration, rate: rate)
