@@ -85,7 +85,8 @@ let package = Package(
                     swiftSettings: strictness),
         .testTarget(name: "PreflightWorkloadTests", dependencies: ["PreflightWorkload", "PreflightTestSupport", "CORSPolicy"], swiftSettings: strictness),
         .testTarget(name: "PreflightLoadTests", dependencies: ["PreflightLoad", "PreflightWorkload", "PreflightCache", "CORSPolicy", "OriginMatching",
-                                                               "InternalByteUtilities", "PreflightTestSupport"], swiftSettings: strictness),
+                                                               "InternalByteUtilities", "PreflightTestSupport", "BenchmarkHost"],
+                    swiftSettings: strictness),
     ],
     swiftLanguageModes: [.v6]
 )

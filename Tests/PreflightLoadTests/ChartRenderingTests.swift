@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BenchmarkHost
 import Foundation
 import OriginMatching
 import PreflightCache
@@ -36,7 +32,7 @@ import Testing
         return LoadReport(environment: [], harnessOverhead: [], points: points)
     }
 
-    @Test func everyChartFitsItsCanvasInABrowser() throws {
+    @Test func everyChartFitsItsCanvasInABrowser() async throws {
         let charts = Self.referenceSizedReport().charts()
         #expect(charts.count > 6)
         let page = """
@@ -64,32 +60,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("charts.html")
         try Data(page.utf8).write(to: file)
-        let dom = try Self.chromium(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", file.absoluteString],
-                                    output: directory.appendingPathComponent("dom.html").path)
+        let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        guard let chromium = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            Issue.record("chromium is not installed (apt-get install chromium); .ci/run installs it")
+            return
+        }
+        // The project's one way to run a program (swift-subprocess).
+        let dom = try await ChildProcess.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", file.absoluteString]).outputText
         let result = dom.components(separatedBy: "<pre id=\"result\">").dropFirst().first?.components(separatedBy: "</pre>").first ?? "no result in the DOM"
         #expect(result == "all \(charts.count) charts fit", "\(result)")
-    }
-
-    /// Runs Debian's chromium with standard output into `output`, spawned
-    /// directly (no Foundation.Process, whose threads ThreadSanitizer flags).
-    static func chromium(_ arguments: [String], output: String) throws -> String {
-        let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        guard let binary = candidates.first(where: { path in access(path, X_OK) == 0 }) else {
-            Issue.record("chromium is not installed (apt-get install chromium); .ci/run installs it")
-            return ""
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = ([binary] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, binary, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     }
 }
