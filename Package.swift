@@ -44,6 +44,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.0"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.100.0"),
     ],
     targets: [
         .target(name: "InternalByteUtilities", swiftSettings: strictness),
@@ -61,6 +62,12 @@ let package = Package(
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strictness),
+        .target(name: "PreflightHTTP", dependencies: [
+            "CORSPolicy", "PreflightCache", "PreflightWorkload", "JSONValue",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], swiftSettings: strictness),
         .target(name: "BenchmarkHost", dependencies: [
             "PreflightLoad", "JSONValue",
             .product(name: "Subprocess", package: "swift-subprocess"),
@@ -71,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "PreflightBenchCommand",
             dependencies: [
-                "CORSPolicy", "OriginMatching", "JSONValue", "PreflightWorkload", "PreflightLoad", "BenchmarkHost", "AllocationCounter",
+                "CORSPolicy", "OriginMatching", "JSONValue", "PreflightWorkload", "PreflightLoad", "BenchmarkHost", "PreflightHTTP", "AllocationCounter", "PreflightCache",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictness

@@ -24,6 +24,12 @@ let package = Package(
             path: "Benchmarks/PreflightBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Fixed work for callgrind (respond-vs-evaluate.sh): exact instruction counts.
+        .executableTarget(
+            name: "ResponseInstructions",
+            dependencies: [.product(name: "CORSPolicy", package: "preflight-bench")],
+            path: "Sources/ResponseInstructions"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 package import PreflightWorkload
+package import CORSPolicy
 
 /// Scenarios as users name them: a preset's name, or a scenario file.
 package enum ScenarioSource {
@@ -22,5 +23,10 @@ package enum ScenarioSource {
     /// `scenario`'s request stream, or an error naming the scenario.
     package static func stream(for scenario: Scenario) throws(HostError) -> RequestStream {
         do { return try RequestStream(scenario: scenario) } catch { throw HostError("\(scenario.name): \(error)") }
+    }
+
+    /// `scenario`'s policy (as its stream is decided against), or an error naming the scenario.
+    package static func policy(for scenario: Scenario) throws(HostError) -> CORSPolicy {
+        do { return try RequestStream.policy(of: scenario) } catch { throw HostError("\(scenario.name): \(error)") }
     }
 }

@@ -7,8 +7,9 @@ extension PreflightEvaluator {
     /// The response for `request` given its decision: what a browser needs to
     /// accept exactly what the policy allows, with and without credentials.
     ///
-    /// The method and header names are echoed (the request's names normalized
-    /// to the browser form) rather than answered with `*`, because with
+    /// The method and the header list are echoed as the request sent them
+    /// (the decision proved the list a well-formed list of allowed names, and
+    /// browsers compare names case-insensitively) rather than answered with `*`, because with
     /// credentials browsers read `*` as a literal name, and `*` never covers
     /// `authorization`. Allocates: for presentation and cache fills.
     public func response(to request: PreflightRequest, decision: PreflightDecision) -> PreflightResponse {
@@ -20,8 +21,8 @@ extension PreflightEvaluator {
         headers.append(("access-control-allow-origin", anyOrigin && !policy.credentials ? "*" : request.origin))
         if policy.credentials { headers.append(("access-control-allow-credentials", "true")) }
         headers.append(("access-control-allow-methods", request.method))
-        if let value = request.requestHeaders, let normalized = RequestHeaderList.normalized(value), !normalized.isEmpty {
-            headers.append(("access-control-allow-headers", normalized))
+        if var value = request.requestHeaders, value.withUTF8({ RequestHeaderList.namesAnything(UnsafeRawBufferPointer($0)) }) {
+            headers.append(("access-control-allow-headers", value))
         }
         if let maxAge = policy.maxAge { headers.append(("access-control-max-age", String(maxAge))) }
         headers.append(("vary", anyOrigin && !policy.credentials ? Self.varyWithoutOrigin : Self.varyAll))

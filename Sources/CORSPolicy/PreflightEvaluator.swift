@@ -74,6 +74,10 @@ public struct PreflightEvaluator: Sendable {
         return PreflightDecision(reason: .allowed)
     }
 
+    /// Whether the policy allows `origin` (the `Origin` value's bytes), as an
+    /// actual request's CORS headers need it. Allocates nothing.
+    public func allowsOrigin(_ origin: UnsafeRawBufferPointer) -> Bool { checkOrigin(origin) == nil }
+
     /// nil when the origin is allowed, else why not.
     @inline(__always)
     func checkOrigin(_ origin: UnsafeRawBufferPointer) -> PreflightReason? {

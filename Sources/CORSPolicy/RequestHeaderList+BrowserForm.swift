@@ -171,3 +171,15 @@ extension RequestHeaderList {
         }
     }
 }
+
+extension RequestHeaderList {
+    /// Whether a well-formed list names anything (`" , "` names nothing):
+    /// true at once when it starts with a name, as every browser's list does.
+    package static func namesAnything(_ value: UnsafeRawBufferPointer) -> Bool {
+        guard let first = value.first else { return false }
+        if first != UInt8(ascii: ",") && lowercasedTokenByte(first) != 0 { return true }
+        var found = false
+        _ = forEachName(in: value) { _ in found = true; return false }
+        return found
+    }
+}

@@ -69,6 +69,14 @@ public final class RequestStream: @unchecked Sendable {
         strings = PackedStrings(generator.strings.list.map(\.utf8))
     }
 
+    /// The policy `scenario`'s stream is decided against (the same one
+    /// `init(scenario:)` makes), without generating the stream.
+    package static func policy(of scenario: Scenario) throws(ScenarioError) -> CORSPolicy {
+        if !scenario.problems.isEmpty { throw ScenarioError(scenario.problems) }
+        var generator = StreamGenerator(scenario: scenario)
+        return try generator.populationAndPolicy().policy
+    }
+
     deinit {
         strings.deallocate()
         records.deallocate()

@@ -29,6 +29,27 @@ enum FetchModel {
     }
 }
 
+extension BrowserPreflightCheck {
+    /// The library's check on a `PreflightResponse`, for comparing with `FetchModel`.
+    static func accepts(_ response: PreflightResponse, request: PreflightRequest, credentials: Bool) -> Bool {
+        func bytes(_ name: String) -> [UInt8]? { response[name].map { Array($0.utf8) } }
+        let o = bytes("access-control-allow-origin"), c = bytes("access-control-allow-credentials")
+        let m = bytes("access-control-allow-methods"), h = bytes("access-control-allow-headers")
+        func with(_ value: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> Bool) -> Bool {
+            guard let value else { return body(nil) }
+            return value.withUnsafeBytes { body($0) }
+        }
+        return with(o) { o in with(c) { c in with(m) { m in with(h) { h in
+            with(Array(request.origin.utf8)) { origin in with(Array(request.method.utf8)) { method in
+                with(request.requestHeaders.map { Array($0.utf8) }) { headers in
+                    outcome(of: Response(status: response.status, allowOrigin: o, allowCredentials: c, allowMethods: m, allowHeaders: h),
+                            origin: origin!, method: method!, requestHeaders: headers, credentials: credentials).isAccepted
+                }
+            } }
+        } } } }
+    }
+}
+
 extension Substring {
     func trimmingSpaces() -> String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
@@ -93,6 +114,11 @@ extension Substring {
                 // With the policy's credentials mode, and without credentials, the browser agrees with the intent.
                 #expect(FetchModel.accepts(response, origin: origin, method: method, headerNames: names, credentials: credentials) == intent, "\(c) \(request) \(response.headers)")
                 #expect(FetchModel.accepts(response, origin: origin, method: method, headerNames: names, credentials: false) == intent, "\(c) \(request)")
+                // The library's browser check (used by `load`) agrees with the model.
+                for mode in [false, true] {
+                    #expect(BrowserPreflightCheck.accepts(response, request: request, credentials: mode)
+                            == FetchModel.accepts(response, origin: origin, method: method, headerNames: names, credentials: mode), "\(c) \(request) \(mode)")
+                }
                 // A policy without credentials never lets a credentialed request through.
                 if !credentials {
                     #expect(!FetchModel.accepts(response, origin: origin, method: method, headerNames: names, credentials: true))

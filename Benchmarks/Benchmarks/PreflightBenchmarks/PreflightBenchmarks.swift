@@ -91,5 +91,22 @@ let benchmarks: @Sendable () -> Void = {
                 } } }
             }
         }
+        // The same decision plus its response head written as bytes (status
+        // line, CORS headers, framing, a date line), as `serve` answers it:
+        // compare with evaluate.\(name) in the same run.
+        let writer = PreflightResponseWriter(policy: evaluator.policy)
+        let date = Array("date: Fri, 27 Nov 2026 23:00:00 GMT\r\n".utf8)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: writer.capacity(originCount: originBytes.count, methodCount: put.count, requestHeadersCount: headers.count, extraCount: date.count),
+            alignment: 8)
+        Benchmark("respond.\(name)") { benchmark in
+            for _ in benchmark.scaledIterations {
+                originBytes.withUnsafeBytes { o in put.withUnsafeBytes { m in headers.withUnsafeBytes { h in date.withUnsafeBytes { d in
+                    let decision = evaluator.evaluate(origin: o, method: m, requestHeaders: h)
+                    blackHole(writer.writePreflight(decision, origin: o, method: m, requestHeaders: h, extraHeaderLines: d, into: buffer))
+                    blackHole(buffer.baseAddress!.load(as: UInt8.self))
+                } } } }
+            }
+        }
     }
 }

@@ -1,0 +1,48 @@
+// A fixed amount of work for callgrind: N decisions, or N decisions each
+// followed by writing its response head, over the cases of the respond.*
+// benchmarks. Run by respond-vs-evaluate.sh at N and 3N: the difference over
+// 2N is the exact instruction count of one decision or one decision plus its
+// response, free of the noise that wall-clock times carry here.
+import CORSPolicy
+import Foundation
+
+let arguments = CommandLine.arguments
+guard arguments.count == 4, let n = Int(arguments[3]), ["evaluate", "respond"].contains(arguments[2]) else {
+    print("usage: ResponseInstructions CASE evaluate|respond N   (CASE: exact, wildcard, denied, 1000-origins)")
+    exit(64)
+}
+let example = try! CORSPolicy(validating: PolicyConfiguration(
+    origins: ["https://app.example.com", "https://*.example.com", "http://localhost:*"],
+    methods: ["PUT", "DELETE"], requestHeaders: ["content-type", "x-request-id", "authorization"], credentials: true, maxAge: 600))
+let thousand = try! CORSPolicy(validating: PolicyConfiguration(
+    origins: (0..<1000).map { "https://app\($0).example.com" }, methods: ["PUT", "DELETE"],
+    requestHeaders: ["content-type", "x-request-id", "authorization"], credentials: true, maxAge: 600))
+let (policy, originText): (CORSPolicy, String) = switch arguments[1] {
+case "exact": (example, "https://app.example.com")
+case "wildcard": (example, "https://a.b.example.com")
+case "denied": (example, "https://evilexample.com")
+case "1000-origins": (thousand, "https://app517.example.com")
+default: { print("unknown case \(arguments[1])"); exit(64) }()
+}
+let evaluator = PreflightEvaluator(policy: policy)
+let writer = PreflightResponseWriter(policy: policy)
+let origin = Array(originText.utf8), method = Array("PUT".utf8), headers = Array("content-type,x-request-id".utf8)
+let date = Array("date: Fri, 27 Nov 2026 23:00:00 GMT\r\n".utf8)
+let buffer = UnsafeMutableRawBufferPointer.allocate(
+    byteCount: writer.capacity(originCount: origin.count, methodCount: method.count, requestHeadersCount: headers.count, extraCount: date.count),
+    alignment: 8)
+let respond = arguments[2] == "respond"
+var checksum = 0
+origin.withUnsafeBytes { o in method.withUnsafeBytes { m in headers.withUnsafeBytes { h in date.withUnsafeBytes { d in
+    for _ in 0..<n {
+        let decision = evaluator.evaluate(origin: o, method: m, requestHeaders: h)
+        if respond {
+            checksum &+= writer.writePreflight(decision, origin: o, method: m, requestHeaders: h, extraHeaderLines: d, into: buffer) ?? 0
+            checksum &+= Int(buffer[0])
+        } else {
+            checksum &+= Int(decision.reason.code)
+        }
+    }
+} } } }
+// Printed so that the optimizer keeps every decision and write.
+print(checksum)

@@ -1,0 +1,125 @@
+/// What a browser does with a preflight response: the Fetch standard's "CORS
+/// check" and the checks of its "CORS-preflight fetch" (cors-facts.md
+/// section 1), applied to the response's header values as bytes.
+///
+/// It is written from the standard, not from the engine, so a load generator
+/// can hold any server (this package's or another) to what browsers accept,
+/// and the engine's own responses are checked against it in the tests.
+public enum BrowserPreflightCheck {
+    /// The parts of a preflight response a browser reads: status and the
+    /// values of the four headers (nil when absent; a header sent on several
+    /// lines is given joined by `,`, as HTTP combines them).
+    public struct Response {
+        public var status: Int
+        public var allowOrigin: UnsafeRawBufferPointer?
+        public var allowCredentials: UnsafeRawBufferPointer?
+        public var allowMethods: UnsafeRawBufferPointer?
+        public var allowHeaders: UnsafeRawBufferPointer?
+
+        public init(status: Int, allowOrigin: UnsafeRawBufferPointer? = nil, allowCredentials: UnsafeRawBufferPointer? = nil,
+                    allowMethods: UnsafeRawBufferPointer? = nil, allowHeaders: UnsafeRawBufferPointer? = nil) {
+            self.status = status
+            self.allowOrigin = allowOrigin
+            self.allowCredentials = allowCredentials
+            self.allowMethods = allowMethods
+            self.allowHeaders = allowHeaders
+        }
+    }
+
+    /// The browser's verdict: the actual request proceeds, or the first check that failed.
+    public enum Outcome: String, Sendable, CaseIterable {
+        case accepted
+        /// The status is not ok (200-299).
+        case status = "status-not-ok"
+        /// `Access-Control-Allow-Origin` is absent, or neither the origin nor a usable `*`.
+        case allowOrigin = "allow-origin"
+        /// Credentials were sent and `Access-Control-Allow-Credentials` is not `true`.
+        case allowCredentials = "allow-credentials"
+        /// The method is neither safelisted, listed, nor covered by a usable `*`.
+        case allowMethods = "allow-methods"
+        /// A requested header is not listed nor covered by a usable `*`.
+        case allowHeaders = "allow-headers"
+        /// A list header is not a comma-separated list of tokens.
+        case malformedList = "malformed-list"
+
+        public var isAccepted: Bool { self == .accepted }
+    }
+
+    /// The verdict of a browser that sent a preflight for `origin`, `method`
+    /// and the `requestHeaders` list (`credentials`: the request's
+    /// credentials mode is "include") and received `response`.
+    ///
+    /// - Complexity: O(n·m) for n requested and m allowed header names; allocates nothing.
+    public static func outcome(of response: Response, origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer,
+                               requestHeaders: UnsafeRawBufferPointer?, credentials: Bool) -> Outcome {
+        guard (200...299).contains(response.status) else { return .status }
+        // CORS check: `*` is a wildcard only for requests without credentials.
+        guard let allowOrigin = response.allowOrigin else { return .allowOrigin }
+        let star = equals(allowOrigin, "*")
+        if !(star && !credentials) && !bytesEqual(allowOrigin, origin) { return .allowOrigin }
+        if credentials {
+            guard let value = response.allowCredentials, equals(value, "true") else { return .allowCredentials }
+        }
+        let methods = response.allowMethods ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        let names = response.allowHeaders ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        guard isTokenList(methods), isTokenList(names) else { return .malformedList }
+        // Methods compare case-sensitively; GET, HEAD and POST are safelisted.
+        let safelisted = equals(method, "GET") || equals(method, "HEAD") || equals(method, "POST")
+        if !safelisted && !listContains(methods, method, caseInsensitive: false) && (credentials || !listContains(methods, "*")) {
+            return .allowMethods
+        }
+        guard let requestHeaders else { return .accepted }
+        let namesHaveStar = !credentials && listContains(names, "*")
+        var covered = true
+        _ = RequestHeaderList.forEachName(in: requestHeaders) { range in
+            let name = UnsafeRawBufferPointer(rebasing: requestHeaders[range])
+            if listContains(names, name, caseInsensitive: true) { return true }
+            // `authorization` is a CORS non-wildcard request-header name: `*` never covers it.
+            if namesHaveStar && !equalsIgnoringCase(name, "authorization") { return true }
+            covered = false
+            return false
+        }
+        return covered ? .accepted : .allowHeaders
+    }
+
+    /// Whether the comma-separated `list` holds `item` (elements trimmed of optional whitespace).
+    static func listContains(_ list: UnsafeRawBufferPointer, _ item: UnsafeRawBufferPointer, caseInsensitive: Bool) -> Bool {
+        var found = false
+        _ = RequestHeaderList.forEachName(in: list) { range in
+            let element = UnsafeRawBufferPointer(rebasing: list[range])
+            found = caseInsensitive ? equalsIgnoringCase(element, item) : bytesEqual(element, item)
+            return !found
+        }
+        return found
+    }
+
+    static func listContains(_ list: UnsafeRawBufferPointer, _ item: StaticString) -> Bool {
+        listContains(list, UnsafeRawBufferPointer(start: item.utf8Start, count: item.utf8CodeUnitCount), caseInsensitive: false)
+    }
+
+    /// A `#token` list as Fetch's "extract header list values" accepts it (empty allowed).
+    static func isTokenList(_ list: UnsafeRawBufferPointer) -> Bool {
+        list.count == 0 || RequestHeaderList.firstMistake(in: list) == nil
+    }
+
+    static func bytesEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        a.count == b.count && a.elementsEqual(b)
+    }
+
+    static func equals(_ a: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+        bytesEqual(a, UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    static func equalsIgnoringCase(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count {
+            let x = a[i], y = b[i]
+            if x != y && (x | 0x20 != y | 0x20 || !((x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A)) { return false }
+        }
+        return true
+    }
+
+    static func equalsIgnoringCase(_ a: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+        equalsIgnoringCase(a, UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+}
