@@ -63,7 +63,8 @@ let package = Package(
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strictness),
         .target(name: "PreflightHTTP", dependencies: [
-            "CORSPolicy", "PreflightCache", "PreflightWorkload", "JSONValue",
+            "CORSPolicy", "PreflightCache", "PreflightWorkload", "PreflightLoad", "JSONValue",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,24 +1,65 @@
 import ArgumentParser
 import BenchmarkHost
+import PreflightLoad
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Render run.csv, summary.md and the charts again from a directory's run.json."
+        abstract: "Render run.csv, summary.md and the charts again from a directory's run.json, or merge load reports.",
+        discussion: """
+            With --merge, the run.json of several `load` processes that ran at the same time \
+            against one server (one per core or per machine) become one report in --out: \
+            connections and requests per second add up, latency histograms merge exactly.
+
+            Examples:
+              preflight-bench report results/run1
+              preflight-bench report --merge load-a load-b --out load-both
+            """
     )
 
-    @Argument(help: ArgumentHelp("A directory written by `run --out`.", valueName: "dir"))
-    var directory: String
+    @Argument(help: ArgumentHelp("Directories written by `run --out` or `load --out`.", valueName: "dir"))
+    var directories: [String]
+
+    @Flag(name: .long, help: "Merge the load reports of the directories into --out.")
+    var merge = false
+
+    @Option(name: .long, help: ArgumentHelp("Where --merge writes the merged report.", valueName: "dir"))
+    var out: String?
+
+    func validate() throws {
+        guard !directories.isEmpty else { throw ValidationError("name a directory written by `run --out` or `load --out`") }
+        if merge {
+            guard directories.count >= 2, out != nil else { throw ValidationError("--merge needs two or more directories and --out DIR") }
+        } else {
+            guard directories.count == 1 else { throw ValidationError("several directories need --merge (and --out)") }
+            guard out == nil else { throw ValidationError("--out goes with --merge; without it, the directory is rendered in place") }
+        }
+    }
 
     func run() throws {
         try reportingFailures {
-            if !Files.exists(directory + "/run.json") && Files.exists(directory + "/simulate.json") {
-                throw HostError("\(directory) holds a simulate report (simulate.json): `report` renders directories written by `run --out`, "
-                                + "and `simulate --out` already writes all of its files")
+            if merge {
+                let reports = try directories.map { (source: $0, report: try load($0)) }
+                let merged: LoadReport
+                do { merged = try LoadReport.merging(reports) } catch let error as ReportReadError { throw HostError(error.description) }
+                try Files.prepareDirectory(out!)
+                try Files.write(merged.files(), to: out!)
+                print(merged.consoleText(suggestingNextSteps: false))
+                StandardError.line("wrote \(out!)/run.json, run.csv, summary.md and the charts (merged from \(directories.count) reports)")
+                return
             }
-            let report = try ReportFile.load(directory + "/run.json")
+            let directory = directories[0]
+            let report = try load(directory)
             try Files.write(report.files(), to: directory)
             StandardError.line("wrote \(directory)/run.json, run.csv, summary.md and the charts")
         }
+    }
+
+    func load(_ directory: String) throws(HostError) -> LoadReport {
+        if !Files.exists(directory + "/run.json") && Files.exists(directory + "/simulate.json") {
+            throw HostError("\(directory) holds a simulate report (simulate.json): `report` renders directories written by `run --out` "
+                            + "or `load --out`, and `simulate --out` already writes all of its files")
+        }
+        return try ReportFile.load(directory + "/run.json")
     }
 }

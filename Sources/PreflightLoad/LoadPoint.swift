@@ -40,6 +40,9 @@ package struct LoadPoint: Sendable {
     package var evictions: Int?
     package var expirations: Int?
     package var stopped: Bool
+    /// Set for points measured over HTTP by `load` (then `workers` counts
+    /// connections and `decisions` responses).
+    package var http: HTTPPointDetails? = nil
 }
 
 /// The mean, median and 99th percentile of a set of latency samples, in

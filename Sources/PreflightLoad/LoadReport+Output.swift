@@ -38,7 +38,7 @@ extension LoadReport {
 
             """
         page += "<h2>Points</h2>\n" + table.html + "\n"
-        let notes = breakEvenLines + harnessOverheadLines
+        let notes = breakEvenLines + harnessOverheadLines + httpLines
         if !notes.isEmpty { page += "<pre>" + notes.map(e).joined(separator: "\n") + "</pre>\n" }
         page += "<h2>Charts</h2>\n" + charts.map { "<figure id=\"\(e($0.name))\">\($0.svg)</figure>" }.joined(separator: "\n") + "\n"
         page += "<h2>Environment</h2>\n" + TextTable(header: ["key", "value"], rows: environmentRows).html + "\n"
@@ -61,6 +61,7 @@ extension LoadReport {
         }
         lines += breakEvenLines
         lines += harnessOverheadLines
+        lines += httpLines
         if let clock = environmentValue("clockReadNanos")?.doubleValue {
             lines.append("latency samples include one clock read of \(formatNumber(clock)) ns")
         }
@@ -86,6 +87,18 @@ extension LoadReport {
                          + "`preflight-bench simulate` to tune capacity and Max-Age over virtual hours.")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// One line per point measured over HTTP: conformance, errors and the slowest response.
+    var httpLines: [String] {
+        points.compactMap { p in
+            guard let h = p.http else { return nil }
+            let errors = h.errors.isEmpty ? "no errors" : h.errors.map { "\($0.count) \($0.kind)" }.joined(separator: ", ")
+            let verdict = h.checked > 0 && h.conforming == h.checked ? "" : " <- responses a browser would not treat as the policy intends"
+            return "\(p.scenario) \(p.configurationLabel) \(p.workers) connections (\(h.target)): conformance "
+                + "\(formatNumber(h.conformance * 100)) % (\(h.conforming) of \(h.checked) responses)\(verdict); \(errors); "
+                + "max latency \(formatNumber(Double(h.maxNanos) / 1000)) µs"
+        }
     }
 
     /// One line per scenario: what the timed loop costs with a no-op engine.

@@ -59,7 +59,7 @@ extension LoadPoint {
     }
 
     /// A label for the configuration, without the worker count.
-    package var configurationLabel: String { configurationLabel(capacity: true, matcher: true) }
+    package var configurationLabel: String { http.map { "http \($0.label)" } ?? configurationLabel(capacity: true, matcher: true) }
 
     /// The label with the capacity or the matcher left out, where a chart's
     /// axis or a run's single matcher already says it.
@@ -97,6 +97,9 @@ extension LoadPoint {
             ("entries", optional(entries)), ("bytesPerEntry", optional(bytesPerEntry, 1)), ("heapBytes", optional(heapBytes)),
             ("evictions", optional(evictions)), ("expirations", optional(expirations)),
             ("stopped", .bool(stopped)),
+            ("conformance", optional(http?.conformance, 6)),
+            ("errors", optional(http.map { $0.errors.reduce(0) { $0 + $1.count } })),
+            ("http", http?.jsonValue ?? .null),
         ])
     }
 
@@ -125,7 +128,8 @@ extension LoadPoint {
                   hitLatency: Self.latency(&json, "hit"), missLatency: Self.latency(&json, "miss"),
                   allocationsPerDecision: optionalDouble("allocationsPerDecision"), entries: optionalInt("entries"),
                   bytesPerEntry: optionalDouble("bytesPerEntry"), heapBytes: optionalInt("heapBytes"), evictions: optionalInt("evictions"),
-                  expirations: optionalInt("expirations"), stopped: json.bool("stopped") ?? false)
+                  expirations: optionalInt("expirations"), stopped: json.bool("stopped") ?? false,
+                  http: json.isNull("http") ? nil : json.value("http").flatMap { HTTPPointDetails(json: $0, path: json.path(of: "http"), problems: &json) })
     }
 }
 
@@ -158,7 +162,8 @@ package func formatCount(_ n: Int) -> String {
 extension LoadReport {
     /// One row per point, the columns a person reads first.
     package var table: TextTable {
-        TextTable(
+        if !points.isEmpty && points.allSatisfy({ $0.http != nil }) { return httpTable }
+        return TextTable(
             header: ["scenario", "cache", "matcher", "capacity", "eviction", "workers", "Mdec/s", "min", "max", "ns/dec", "hit %",
                      "p50 ns", "p99 ns", "p99.9 ns", "allocs/dec", "entries", "B/entry"],
             rows: points.map { p in
@@ -170,6 +175,21 @@ extension LoadReport {
                  p.entries.map(String.init) ?? "-", p.bytesPerEntry.map(formatNumber) ?? "-"]
             },
             rightAligned: Set(5...16))
+    }
+
+    /// `load`'s points: requests per second, latency in microseconds, conformance and errors.
+    var httpTable: TextTable {
+        func micros(_ nanos: UInt64) -> String { formatNumber(Double(nanos) / 1000) }
+        return TextTable(
+            header: ["scenario", "configuration", "connections", "threads", "req/s", "min", "max", "p50 µs", "p99 µs", "p99.9 µs", "max µs",
+                     "conformance %", "errors"],
+            rows: points.map { p in
+                let h = p.http!
+                return [p.scenario, h.label, String(p.workers), String(h.threads), formatNumber(p.decisionsPerSecond.median) + (p.isNoisy ? " ~" : ""),
+                        formatNumber(p.decisionsPerSecond.min), formatNumber(p.decisionsPerSecond.max), micros(p.p50Nanos), micros(p.p99Nanos),
+                        micros(p.p999Nanos), micros(h.maxNanos), formatNumber(h.conformance * 100), String(h.errors.reduce(0) { $0 + $1.count })]
+            },
+            rightAligned: Set(2...12))
     }
 
     /// Every point with every documented key, as CSV.

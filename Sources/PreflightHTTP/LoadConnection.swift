@@ -1,0 +1,211 @@
+import CORSPolicy
+import NIOCore
+import NIOPosix
+
+/// One of `load`'s connections: sends a request, reads and checks its
+/// response, records it, and sends the next, reconnecting when the server
+/// closes or stalls. Lives on one event loop.
+///
+/// `@unchecked Sendable` is safe: created on `loop` and, like its results,
+/// only touched there (the bootstrap, handler and timers it uses all run
+/// on `loop`, the channel's own event loop).
+final class LoadConnection: @unchecked Sendable {
+    let run: LoadRun
+    let results: LoopResults
+    let loop: any EventLoop
+    let interval: TimeAmount?
+    let finished: EventLoopPromise<Void>
+    private var next: Int
+    private var intended: NIODeadline
+    private var channel: (any Channel)?
+    private var received: ByteBuffer?
+    /// The request in flight: its stream index and when it counts from.
+    private var inFlight: (index: Int, from: NIODeadline)?
+    private var timeout: Scheduled<Void>?
+    private var done = false
+
+    init(run: LoadRun, results: LoopResults, loop: any EventLoop, firstIndex: Int, interval: TimeAmount?, firstSend: NIODeadline,
+         finished: EventLoopPromise<Void>) {
+        self.run = run
+        self.results = results
+        self.loop = loop
+        self.interval = interval
+        self.finished = finished
+        next = firstIndex
+        intended = firstSend
+    }
+
+    func connect() {
+        guard !done else { return }
+        let target = run.configuration.target
+        ClientBootstrap(group: loop)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(5))
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(LoadHandler(connection: self)) }
+            }
+            .connect(host: target.host, port: target.port)
+            .whenComplete { [self] result in
+                switch result {
+                case let .success(channel):
+                    self.channel = channel
+                    self.received = channel.allocator.buffer(capacity: 1024)
+                    sendWhenDue()
+                case .failure:
+                    count("connect")
+                    // A refusing server must not end the run at once nor be hammered.
+                    if NIODeadline.now() < run.measureUntil && run.configuration.requests == nil {
+                        loop.scheduleTask(in: .milliseconds(100)) { self.connect() }
+                    } else {
+                        finish()
+                    }
+                }
+            }
+    }
+
+    /// Sends now (closed loop, or open loop behind schedule) or at the next intended time.
+    private func sendWhenDue() {
+        guard interval != nil else { return send(from: .now()) }
+        let now = NIODeadline.now()
+        if intended <= now { return send(from: intended) }
+        let at = intended
+        loop.scheduleTask(deadline: at) { self.send(from: at) }
+    }
+
+    private func send(from start: NIODeadline) {
+        guard !done, let channel, inFlight == nil else { return }
+        guard run.mayIssue(at: .now()) else { return finish() }
+        let index = next & run.stream.mask
+        next &+= 1
+        if let interval { intended = start + interval }
+        var buffer = channel.allocator.buffer(capacity: 320)
+        run.stream.withRequest(index) { origin, method, headers in
+            buffer.writeBytes(run.requestLine)
+            buffer.writeBytes(origin)
+            buffer.writeStaticString("\r\naccess-control-request-method: ")
+            buffer.writeBytes(method)
+            if let headers {
+                buffer.writeStaticString("\r\naccess-control-request-headers: ")
+                buffer.writeBytes(headers)
+            }
+            buffer.writeStaticString("\r\n\r\n")
+        }
+        inFlight = (index, start)
+        timeout = loop.scheduleTask(in: .nanoseconds(Int64(run.configuration.timeout * 1e9))) { self.timedOut() }
+        channel.writeAndFlush(buffer, promise: nil)
+    }
+
+    func read(_ bytes: inout ByteBuffer) {
+        guard inFlight != nil else { return }
+        received!.writeBuffer(&bytes)
+        let outcome = received!.withUnsafeReadableBytes { ResponseHead.parse($0) }
+        switch outcome {
+        case .incomplete:
+            return
+        case .malformed:
+            return reconnect(counting: "malformed-response")
+        case let .complete(head):
+            // Preflight answers are small and framed by content-length (or have no body).
+            if head.chunked || (head.contentLength == nil && head.status != 204 && head.status != 304 && !(100..<200).contains(head.status)) {
+                return reconnect(counting: "unsupported-framing")
+            }
+            let total = head.headLength + (head.contentLength ?? 0)
+            guard received!.readableBytes >= total else { return }
+            completed(head)
+            received!.moveReaderIndex(forwardBy: total)
+            received!.discardReadBytes()
+            if head.connectionClose { return reconnect(counting: nil) }
+            sendWhenDue()
+        }
+    }
+
+    /// Records the response in flight and checks it against the policy.
+    private func completed(_ head: ResponseHead) {
+        let (index, from) = inFlight!
+        inFlight = nil
+        timeout?.cancel()
+        let now = NIODeadline.now()
+        if now >= run.measureFrom && now <= run.measureUntil {
+            results.result.responses += 1
+            results.result.latency.record(UInt64(max(0, (now - from).nanoseconds)))
+        }
+        received!.withUnsafeReadableBytes { bytes in
+            func value(_ range: Range<Int>?) -> UnsafeRawBufferPointer? { range.map { UnsafeRawBufferPointer(rebasing: bytes[$0]) } }
+            run.stream.withRequest(index) { origin, method, headers in
+                let allowed = run.evaluator.evaluate(origin: origin, method: method, requestHeaders: headers).isAllowed
+                var outcome = BrowserPreflightCheck.outcome(
+                    of: .init(status: head.status, allowOrigin: value(head.allowOrigin), allowCredentials: value(head.allowCredentials),
+                              allowMethods: value(head.allowMethods), allowHeaders: value(head.allowHeaders)),
+                    origin: origin, method: method, requestHeaders: headers, credentials: run.credentials)
+                // Two Access-Control-Allow-Origin lines fail the CORS check whatever they say.
+                if head.repeatedCORSHeader && head.allowOrigin != nil && outcome == .accepted { outcome = .allowOrigin }
+                results.result.checked += 1
+                if outcome.isAccepted == allowed {
+                    results.result.conforming += 1
+                } else if results.result.mismatches.count < run.configuration.mismatchesKept {
+                    let text = { (b: UnsafeRawBufferPointer) in String(decoding: b, as: UTF8.self) }
+                    let request = "OPTIONS origin: \(text(origin)), method: \(text(method))" + (headers.map { ", headers: \(text($0))" } ?? "")
+                    results.result.mismatches.append(.init(request: request, response: text(UnsafeRawBufferPointer(rebasing: bytes[..<min(head.headLength, 2048)])),
+                                                           policyAllows: allowed, browser: outcome))
+                }
+            }
+        }
+    }
+
+    private func timedOut() {
+        guard inFlight != nil else { return }
+        reconnect(counting: "timeout")
+    }
+
+    func closed() {
+        channel = nil
+        if inFlight != nil { reconnect(counting: "closed") }
+    }
+
+    private func count(_ kind: String) { results.result.errors[kind, default: 0] += 1 }
+
+    /// Drops the connection (counting why, if it failed) and opens a new one.
+    private func reconnect(counting kind: String?) {
+        if let kind { count(kind) }
+        inFlight = nil
+        timeout?.cancel()
+        let old = channel
+        channel = nil
+        old?.close(promise: nil)
+        if done { return }
+        if run.configuration.requests == nil && NIODeadline.now() >= run.measureUntil { return finish() }
+        connect()
+    }
+
+    private func finish() {
+        guard !done else { return }
+        done = true
+        timeout?.cancel()
+        channel?.close(promise: nil)
+        channel = nil
+        finished.succeed(())
+    }
+}
+
+/// The pipeline's end: hands bytes and closure to its `LoadConnection`.
+final class LoadHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    let connection: LoadConnection
+
+    init(connection: LoadConnection) { self.connection = connection }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        connection.read(&bytes)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        connection.closed()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,120 @@
+/// The parts of an HTTP/1.1 response head that a load generator and a
+/// browser's CORS check read, found in the head's bytes without copying.
+struct ResponseHead {
+    var status = 0
+    /// Bytes from the start of the head through its blank line.
+    var headLength = 0
+    /// The body's length from `content-length`; nil when absent.
+    var contentLength: Int?
+    var chunked = false
+    var connectionClose = false
+    var allowOrigin: Range<Int>?
+    var allowCredentials: Range<Int>?
+    var allowMethods: Range<Int>?
+    var allowHeaders: Range<Int>?
+    /// A CORS header sent on more than one line: the browser would read the
+    /// lines joined, which a single range cannot show; `Access-Control-Allow-Origin`
+    /// twice fails the CORS check.
+    var repeatedCORSHeader = false
+
+    enum ParseResult {
+        case incomplete
+        case malformed(String)
+        case complete(ResponseHead)
+    }
+
+    /// The most bytes of head read before giving up on a response.
+    static let maximumHeadLength = 64 * 1024
+
+    /// Parses the head at the start of `bytes`.
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> ParseResult {
+        let n = bytes.count
+        guard let end = headEnd(bytes) else {
+            return n > maximumHeadLength ? .malformed("a response head over \(maximumHeadLength) bytes") : .incomplete
+        }
+        var head = ResponseHead()
+        head.headLength = end
+        // Status line: HTTP/1.x SP 3DIGIT SP reason
+        guard end >= 12, bytes[0] == UInt8(ascii: "H"), bytes[4] == UInt8(ascii: "/"), bytes[8] == 0x20 else {
+            return .malformed("not an HTTP/1.x status line")
+        }
+        var status = 0
+        for i in 9..<12 {
+            let d = bytes[i] &- UInt8(ascii: "0")
+            guard d < 10 else { return .malformed("a status that is not three digits") }
+            status = status * 10 + Int(d)
+        }
+        head.status = status
+        var line = lineEnd(bytes, from: 0, limit: end) + 2
+        while line < end - 2 {
+            let stop = lineEnd(bytes, from: line, limit: end)
+            guard let colon = (line..<stop).first(where: { bytes[$0] == UInt8(ascii: ":") }), colon > line else {
+                return .malformed("a header line without a name and colon")
+            }
+            var valueStart = colon + 1, valueEnd = stop
+            while valueStart < valueEnd && (bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09) { valueStart += 1 }
+            while valueEnd > valueStart && (bytes[valueEnd - 1] == 0x20 || bytes[valueEnd - 1] == 0x09) { valueEnd -= 1 }
+            let name = UnsafeRawBufferPointer(rebasing: bytes[line..<colon])
+            let value = valueStart..<valueEnd
+            func set(_ field: inout Range<Int>?) {
+                if field != nil { head.repeatedCORSHeader = true }
+                field = value
+            }
+            switch name.count {
+            case 10 where equalsIgnoringCase(name, "connection"):
+                head.connectionClose = containsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes[value]), "close")
+            case 14 where equalsIgnoringCase(name, "content-length"):
+                var length = 0
+                for i in value {
+                    let d = bytes[i] &- UInt8(ascii: "0")
+                    guard d < 10, length < 1 << 40 else { return .malformed("a content-length that is not a number") }
+                    length = length * 10 + Int(d)
+                }
+                head.contentLength = length
+            case 17 where equalsIgnoringCase(name, "transfer-encoding"):
+                head.chunked = containsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes[value]), "chunked")
+            case 27 where equalsIgnoringCase(name, "access-control-allow-origin"): set(&head.allowOrigin)
+            case 28 where equalsIgnoringCase(name, "access-control-allow-methods"): set(&head.allowMethods)
+            case 28 where equalsIgnoringCase(name, "access-control-allow-headers"): set(&head.allowHeaders)
+            case 32 where equalsIgnoringCase(name, "access-control-allow-credentials"): set(&head.allowCredentials)
+            default: break
+            }
+            line = stop + 2
+        }
+        return .complete(head)
+    }
+
+    /// The offset just past the first `\r\n\r\n`, or nil.
+    static func headEnd(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        for i in 3..<bytes.count where bytes[i] == 0x0A && bytes[i - 1] == 0x0D && bytes[i - 2] == 0x0A && bytes[i - 3] == 0x0D {
+            return i + 1
+        }
+        return nil
+    }
+
+    static func lineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int, limit: Int) -> Int {
+        var i = start
+        while i + 1 < limit && !(bytes[i] == 0x0D && bytes[i + 1] == 0x0A) { i += 1 }
+        return i
+    }
+
+    static func equalsIgnoringCase(_ a: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+        guard a.count == lowercase.utf8CodeUnitCount else { return false }
+        let p = lowercase.utf8Start
+        for i in 0..<a.count {
+            let b = a[i]
+            if (b &- UInt8(ascii: "A") < 26 ? b | 0x20 : b) != p[i] { return false }
+        }
+        return true
+    }
+
+    static func containsIgnoringCase(_ a: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+        let m = lowercase.utf8CodeUnitCount
+        guard a.count >= m else { return false }
+        for start in 0...(a.count - m) where equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: a[start..<(start + m)]), lowercase) {
+            return true
+        }
+        return false
+    }
+}
