@@ -1,0 +1,145 @@
+import BenchmarkHost
+import CORSPolicy
+import Foundation
+import PreflightCache
+import PreflightHTTP
+import Testing
+
+/// Headless Chromium (Debian's `chromium`, installed by .ci/run) runs
+/// cross-origin `fetch()` calls from a page on one loopback origin to
+/// `serve`-side servers on others, and reports each outcome; the outcomes
+/// and the number of preflights that reached each server are compared with
+/// what each policy means. Every server allows `http://127.0.0.1:*`: the
+/// page's origin, matched by a `:*` port pattern.
+@Suite struct BrowserPreflightTests {
+    /// One fetch: on which server, to which path (Chromium caches preflights
+    /// per origin and URL), with what init, and what the policy means.
+    struct Case {
+        var name: String
+        var server: String
+        var path: String
+        var method: String
+        var headers: [String: String] = [:]
+        var credentials = false
+        var allowed: Bool
+        var preflights: Int
+    }
+
+    static let loopback = ["http://127.0.0.1:*"]
+    static let policies: [String: PolicyConfiguration] = [
+        "main": PolicyConfiguration(origins: loopback, methods: ["PUT", "PATCH"], requestHeaders: ["x-request-id", "content-type"], maxAge: 600),
+        "credentials": PolicyConfiguration(origins: loopback, methods: ["PUT"], requestHeaders: ["x-request-id"], credentials: true, maxAge: 600),
+        "star": PolicyConfiguration(origins: loopback, methods: ["PUT"], requestHeaders: ["*"], maxAge: 600),
+        "other": PolicyConfiguration(origins: ["https://app.example.com"], methods: ["PUT"], requestHeaders: ["x-request-id"], maxAge: 600),
+        "age0": PolicyConfiguration(origins: loopback, methods: ["PUT"], requestHeaders: ["x-request-id"], maxAge: 0),
+        "noage": PolicyConfiguration(origins: loopback, methods: ["PUT"], requestHeaders: ["x-request-id"]),
+    ]
+
+    static let id = ["X-Request-ID": "1"]
+    static let cases: [Case] = [
+        Case(name: "allowed PUT with custom headers", server: "main", path: "/put", method: "PUT",
+             headers: ["X-Request-ID": "1", "Content-Type": "application/json"], allowed: true, preflights: 1),
+        Case(name: "the same fetch again: Max-Age 600 answers it from the browser's cache", server: "main", path: "/put", method: "PUT",
+             headers: ["X-Request-ID": "1", "Content-Type": "application/json"], allowed: true, preflights: 0),
+        Case(name: "a cached preflight for one header", server: "main", path: "/grow", method: "PUT", headers: id, allowed: true, preflights: 1),
+        Case(name: "then a new header: the cached result does not cover it, a new preflight", server: "main", path: "/grow", method: "PUT",
+             headers: ["X-Request-ID": "1", "Content-Type": "application/json"], allowed: true, preflights: 1),
+        Case(name: "a header not allowed", server: "main", path: "/header", method: "PUT", headers: ["X-Other": "1"], allowed: false, preflights: 1),
+        Case(name: "a method not allowed", server: "main", path: "/method", method: "DELETE", allowed: false, preflights: 1),
+        Case(name: "lowercase patch is not PATCH (fetch normalizes only DELETE GET HEAD OPTIONS POST PUT)", server: "main", path: "/patch-lower",
+             method: "patch", allowed: false, preflights: 1),
+        Case(name: "PATCH", server: "main", path: "/patch", method: "PATCH", allowed: true, preflights: 1),
+        Case(name: "header names in mixed case", server: "main", path: "/mixed", method: "PUT", headers: ["X-REQUEST-id": "1"], allowed: true, preflights: 1),
+        Case(name: "credentials where the policy allows none", server: "main", path: "/credentials", method: "PUT", headers: id,
+             credentials: true, allowed: false, preflights: 1),
+        Case(name: "credentials allowed", server: "credentials", path: "/credentials", method: "PUT", headers: id, credentials: true,
+             allowed: true, preflights: 1),
+        Case(name: "* headers cover any name", server: "star", path: "/star", method: "PUT", headers: ["X-Anything": "1"], allowed: true, preflights: 1),
+        Case(name: "* headers do not cover authorization", server: "star", path: "/star-authorization", method: "PUT",
+             headers: ["Authorization": "Bearer t"], allowed: false, preflights: 1),
+        Case(name: "another origin", server: "other", path: "/other", method: "PUT", headers: id, allowed: false, preflights: 1),
+        Case(name: "Max-Age 0: the first fetch preflights", server: "age0", path: "/zero", method: "PUT", headers: id, allowed: true, preflights: 1),
+        Case(name: "Max-Age 0: so does the second", server: "age0", path: "/zero", method: "PUT", headers: id, allowed: true, preflights: 1),
+        Case(name: "no Max-Age: the first fetch preflights", server: "noage", path: "/none", method: "PUT", headers: id, allowed: true, preflights: 1),
+        Case(name: "no Max-Age: the second, within 5 s, does not", server: "noage", path: "/none", method: "PUT", headers: id, allowed: true, preflights: 0),
+    ]
+
+    static func page(ports: [String: Int], reportPath: String) -> String {
+        let cases = cases.map { c -> String in
+            let headers = c.headers.map { "\(jsString($0.key)): \(jsString($0.value))" }.joined(separator: ", ")
+            return "{url: \(jsString("http://127.0.0.1:\(ports[c.server]!)\(c.path)")), method: \(jsString(c.method)), "
+                + "headers: {\(headers)}, credentials: \(c.credentials ? "'include'" : "'same-origin'")}"
+        }.joined(separator: ",\n")
+        return """
+            <!DOCTYPE html><html><head><meta charset="utf-8"><title>preflights</title></head><body>
+            <pre id="outcomes">running</pre>
+            <img src="/wait" alt="">
+            <script>
+            const cases = [\(cases)];
+            (async () => {
+              const outcomes = [];
+              for (const c of cases) {
+                try {
+                  // No cache: 'no-store' here: Chromium then skips its preflight cache too, and Max-Age would show nothing.
+                  const response = await fetch(c.url, {method: c.method, headers: c.headers, credentials: c.credentials});
+                  outcomes.push({ok: true, status: response.status});
+                } catch (e) {
+                  outcomes.push({ok: false, error: String(e)});
+                }
+              }
+              const text = JSON.stringify(outcomes);
+              document.getElementById('outcomes').textContent = text;
+              await fetch(\(jsString(reportPath)), {method: 'POST', body: text});
+            })();
+            </script></body></html>
+            """
+    }
+
+    static func jsString(_ s: String) -> String {
+        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    @Test func chromiumTreatsEveryPreflightAsThePolicyMeans() async throws {
+        let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        guard let chromium = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            Issue.record("chromium is not installed (apt-get install chromium); .ci/run installs it")
+            return
+        }
+        var servers: [String: PreflightServer] = [:]
+        defer { for server in servers.values { try? server.shutdown() } }
+        for (name, configuration) in Self.policies {
+            let evaluator = PreflightEvaluator(policy: try CORSPolicy(validating: configuration))
+            var server = ServerConfiguration()
+            server.port = 0
+            server.threads = 1
+            servers[name] = try PreflightServer(
+                service: PreflightService(evaluator: evaluator, decider: UncachedPreflightDecider(evaluator: evaluator)), configuration: server)
+        }
+        let pageServer = try PageServer(page: Self.page(ports: servers.mapValues(\.port), reportPath: "/report"))
+        defer { pageServer.shutdown() }
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("preflight-bench-chromium-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: profile) }
+        // --dump-dom returns after the load event, which the /wait image holds until the report is in.
+        let run = try await ChildProcess.run("timeout", ["60", chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                                         "--user-data-dir=\(profile.path)", "--dump-dom", "http://127.0.0.1:\(pageServer.port)/"])
+        let report = try #require(pageServer.report, "the page reported nothing; chromium printed: \(run.outputText.prefix(500))")
+        let outcomes = try #require(try JSONSerialization.jsonObject(with: Data(report.utf8)) as? [[String: Any]])
+        try #require(outcomes.count == Self.cases.count)
+        for (c, outcome) in zip(Self.cases, outcomes) {
+            #expect((outcome["ok"] as? Bool) == c.allowed, "\(c.name): \(outcome)")
+            if c.allowed { #expect(outcome["status"] as? Int == 200, "\(c.name): \(outcome)") }
+            // The engine agrees with the expectation written here (lowercased names, as the browser sends them).
+            if !c.credentials {
+                let evaluator = PreflightEvaluator(policy: try CORSPolicy(validating: Self.policies[c.server]!))
+                let names = c.headers.keys.map { $0.lowercased() }.sorted().joined(separator: ",")
+                let decision = evaluator.evaluate(PreflightRequest(origin: "http://127.0.0.1:\(pageServer.port)", method: c.method,
+                                                                   requestHeaders: names.isEmpty ? nil : names))
+                #expect(decision.isAllowed == c.allowed, "\(c.name): the engine says \(decision.reason)")
+            }
+        }
+        for (name, server) in servers {
+            let expected = Self.cases.filter { $0.server == name }.reduce(0) { $0 + $1.preflights }
+            #expect(server.service.counters.snapshot.preflights == expected, "server \(name): preflights that reached it")
+        }
+    }
+}
