@@ -11,6 +11,8 @@ import PackageDescription
 //   PreflightCache           -> CORSPolicy, OriginMatching, InternalByteUtilities
 //   PreflightWorkload        -> CORSPolicy, OriginMatching, JSONValue, InternalByteUtilities, OrderedCollections (package access)
 //   PreflightLoad            -> PreflightWorkload, PreflightCache, ..., Histogram, HeapModule, OrderedCollections (package access)
+//   PreflightHTTP            -> CORSPolicy, PreflightCache, PreflightWorkload, PreflightLoad, NIOCore, NIOPosix, NIOHTTP1
+//                               (serve and load over HTTP/1.1 on SwiftNIO; package access)
 //   BenchmarkHost            -> PreflightLoad, JSONValue, Subprocess (the machine: processes, files, facts;
 //                               BuildCommitPlugin records the commit it is built from)
 //   AllocationCounter (C)    malloc interposer, linked into the executable only
@@ -18,7 +20,8 @@ import PackageDescription
 //
 // The four product libraries depend on nothing beyond the toolchain. Only the
 // workload and load modules pull in hdrhistogram-swift and swift-collections,
-// only BenchmarkHost swift-subprocess, only the CLI swift-argument-parser.
+// only PreflightHTTP swift-nio, only BenchmarkHost swift-subprocess, only the
+// CLI swift-argument-parser.
 // Benchmarks live in Benchmarks/Package.swift and fuzzers in
 // Tests/Fuzz/Package.swift, so that `swift build` here never builds their
 // machinery. Test support (a manual clock, small scenarios) is a target of its

@@ -175,6 +175,7 @@ extension RequestHeaderList {
 extension RequestHeaderList {
     /// Whether a well-formed list names anything (`" , "` names nothing):
     /// true at once when it starts with a name, as every browser's list does.
+    @inline(__always)
     package static func namesAnything(_ value: UnsafeRawBufferPointer) -> Bool {
         guard let first = value.first else { return false }
         if first != UInt8(ascii: ",") && lowercasedTokenByte(first) != 0 { return true }

@@ -7,32 +7,35 @@
 public enum ByteCopy {
     /// Copies `count` bytes from `source` to `destination` (not overlapping).
     ///
-    /// Reads and writes only the `count` bytes given: runs of 8 bytes or more
-    /// end with a word that overlaps the previous one instead of a byte loop.
+    /// Reads and writes only the `count` bytes given: each size class is two
+    /// moves that overlap in the middle (16 to 32 bytes: two 16-byte moves;
+    /// 8 to 16: two 8-byte moves), and longer runs loop 16 bytes at a time
+    /// and end with an overlapping 16-byte move.
     @inlinable @inline(__always)
     public static func copy(_ destination: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, _ count: Int) {
-        if count >= 8 {
+        typealias Chunk = SIMD16<UInt8>
+        if count >= 16 {
             if count > 256 {
                 destination.copyMemory(from: source, byteCount: count)
                 return
             }
             var i = 0
-            while i + 16 <= count {
-                destination.storeBytes(of: source.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self), toByteOffset: i,
-                                       as: SIMD16<UInt8>.self)
-                i += 16
+            while i &+ 32 < count {
+                destination.storeBytes(of: source.loadUnaligned(fromByteOffset: i, as: Chunk.self), toByteOffset: i, as: Chunk.self)
+                i &+= 16
             }
-            if i + 8 <= count {
-                destination.storeBytes(of: source.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
-                i += 8
-            }
-            if i < count {
-                destination.storeBytes(of: source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8,
-                                       as: UInt64.self)
-            }
+            let head = source.loadUnaligned(fromByteOffset: i, as: Chunk.self)
+            let tail = source.loadUnaligned(fromByteOffset: count &- 16, as: Chunk.self)
+            destination.storeBytes(of: head, toByteOffset: i, as: Chunk.self)
+            destination.storeBytes(of: tail, toByteOffset: count &- 16, as: Chunk.self)
+        } else if count >= 8 {
+            let head = source.loadUnaligned(as: UInt64.self), tail = source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            destination.storeBytes(of: head, as: UInt64.self)
+            destination.storeBytes(of: tail, toByteOffset: count &- 8, as: UInt64.self)
         } else if count >= 4 {
-            destination.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
-            destination.storeBytes(of: source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self), toByteOffset: count - 4, as: UInt32.self)
+            let head = source.loadUnaligned(as: UInt32.self), tail = source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+            destination.storeBytes(of: head, as: UInt32.self)
+            destination.storeBytes(of: tail, toByteOffset: count &- 4, as: UInt32.self)
         } else {
             for i in 0..<count {
                 destination.storeBytes(of: source.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self)
