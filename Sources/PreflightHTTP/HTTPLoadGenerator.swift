@@ -38,7 +38,7 @@ package enum HTTPLoadGenerator {
             let firstSend = now + .nanoseconds(Int64((interval?.nanoseconds ?? 0) * Int64(k) / Int64(configuration.connections)))
             loop.execute {
                 LoadConnection(run: run, results: results[k % loops.count], loop: loop, firstIndex: k * stride,
-                               interval: interval, firstSend: firstSend, finished: promise).connect()
+                               interval: interval, firstSend: firstSend, finished: promise).start()
             }
         }
         try EventLoopFuture.andAllComplete(finished, on: loops[0]).wait()

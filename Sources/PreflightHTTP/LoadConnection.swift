@@ -35,6 +35,15 @@ final class LoadConnection: @unchecked Sendable {
         intended = firstSend
     }
 
+    /// Opens the first connection, and makes sure the connection ends
+    /// shortly after the measured window whatever the server does.
+    func start() {
+        if run.configuration.requests == nil {
+            loop.scheduleTask(deadline: run.measureUntil + .nanoseconds(Int64(run.configuration.timeout * 1e9))) { self.finish() }
+        }
+        connect()
+    }
+
     func connect() {
         guard !done else { return }
         let target = run.configuration.target
@@ -158,9 +167,14 @@ final class LoadConnection: @unchecked Sendable {
         reconnect(counting: "timeout")
     }
 
-    func closed() {
-        channel = nil
-        if inFlight != nil { reconnect(counting: "closed") }
+    /// The channel closed: with a request in flight that is an error; between
+    /// requests (a server closing an idle connection while an open-loop
+    /// connection waits for its next send time) it is not, but the
+    /// connection is needed again all the same.
+    /// Channels this connection closed itself, or replaced, are ignored.
+    func closed(_ closedChannel: any Channel) {
+        guard let current = channel, current === closedChannel else { return }
+        reconnect(counting: inFlight != nil ? "closed" : nil)
     }
 
     private func count(_ kind: String) { results.result.errors[kind, default: 0] += 1 }
@@ -201,7 +215,7 @@ final class LoadHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        connection.closed()
+        connection.closed(context.channel)
         context.fireChannelInactive()
     }
 

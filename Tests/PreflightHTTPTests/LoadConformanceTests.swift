@@ -51,6 +51,26 @@ import Dispatch
         }
     }
 
+    /// Open loop at 10 requests per second on 4 connections: each waits 0.4 s
+    /// between sends, longer than the server's idle timeout, so the server
+    /// closes every connection between requests and `load` reconnects.
+    @Test func openLoopKeepsItsScheduleAcrossConnectionsTheServerCloses() throws {
+        let stream = try RequestStream(scenario: smallScenario("realistic"))
+        try withServer(policy: stream.policy, idleTimeout: 0.2) { server in
+            var c = Self.configuration(port: server.port)
+            c.requests = nil
+            c.rate = 10
+            c.duration = 1.6
+            c.warmUp = 0
+            let result = try HTTPLoadGenerator.run(c, stream: stream, policy: stream.policy)
+            #expect(result.errors.isEmpty, "\(result.errors)")
+            // 16 sends are due in 1.6 s; each connection's first is staggered within one interval.
+            #expect((12...17).contains(result.responses), "\(result.responses)")
+            #expect(result.conforming == result.checked)
+            #expect(server.service.counters.snapshot.connections >= 8)
+        }
+    }
+
     @Test func nothingListeningIsCountedNotFatal() throws {
         let stream = try RequestStream(scenario: smallScenario("hot"))
         // A port with nothing on it: bind a server, note its port, stop it.

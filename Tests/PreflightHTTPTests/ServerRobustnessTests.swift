@@ -5,7 +5,7 @@ import PreflightHTTP
 import Testing
 
 /// A server on a free loopback port for one test, shut down after it.
-func withServer<R>(policy: CORSPolicy = testPolicy, cache: PreflightCacheKind? = .sharded, headerTimeout: Double = 10,
+func withServer<R>(policy: CORSPolicy = testPolicy, cache: PreflightCacheKind? = .sharded, headerTimeout: Double = 10, idleTimeout: Double = 60,
                    _ body: (PreflightServer) throws -> R) throws -> R {
     let evaluator = PreflightEvaluator(policy: policy)
     let decider = cache.map { makePreflightDecider($0, evaluator: evaluator, configuration: CacheConfiguration(capacity: 1000, shards: 4),
@@ -14,6 +14,7 @@ func withServer<R>(policy: CORSPolicy = testPolicy, cache: PreflightCacheKind? =
     configuration.port = 0
     configuration.threads = 2
     configuration.headerTimeout = headerTimeout
+    configuration.idleTimeout = idleTimeout
     let server = try PreflightServer(service: PreflightService(evaluator: evaluator, decider: decider), configuration: configuration)
     defer { try? server.shutdown() }
     return try body(server)
