@@ -220,6 +220,19 @@ extension LoadReport {
         return byConfiguration.map { ($0.key[0], $0.key[1], $0.value.sorted { $0.workers < $1.workers }) }
     }
 
+    /// The words and scale of a report's throughput: decisions on workers for
+    /// `run`, requests on connections for `load`.
+    struct Units {
+        var isHTTP: Bool
+        var workers: String { isHTTP ? "connections" : "workers" }
+        var workerAbbreviation: String { isHTTP ? "c" : "w" }
+        var scale: Double { isHTTP ? 1e3 : 1e6 }
+        var throughput: String { isHTTP ? "thousand requests per second" : "million decisions per second" }
+        var throughputAxis: String { isHTTP ? "thousand requests/s" : "million decisions/s" }
+    }
+
+    var units: Units { Units(isHTTP: !points.isEmpty && points.allSatisfy { $0.http != nil }) }
+
     /// `summary.md`: tables a person can read, and links to the charts.
     package func summaryMarkdown(command: String, charts: [String]) -> String {
         var out = "# preflight-bench run\n\nCommand:\n\n```\n\(command)\n```\n\n"
@@ -229,8 +242,9 @@ extension LoadReport {
             out += harnessOverhead.map { "\($0.scenario) \(formatNumber($0.nanos)) ns/decision" }.joined(separator: "; ") + ".\n\n"
         }
         let workerCounts = Array(Set(points.map(\.workers))).sorted()
-        out += "## Throughput vs workers (million decisions per second, median of repetitions)\n\n"
-        out += "Scaling efficiency: throughput at n workers / (n x throughput at 1 worker).\n\n"
+        let units = self.units
+        out += "## Throughput vs \(units.workers) (\(units.throughput), median of repetitions)\n\n"
+        out += "Scaling efficiency: throughput at n \(units.workers) / (n x throughput at 1).\n\n"
         var rows: [[String]] = []
         for g in groups() {
             let one = g.points.first { $0.workers == 1 }?.decisionsPerSecond.median
@@ -238,12 +252,20 @@ extension LoadReport {
             for w in workerCounts {
                 if let p = g.points.first(where: { $0.workers == w }) {
                     let efficiency = one.map { " (\(formatNumber(p.decisionsPerSecond.median / (Double(w) * $0) * 100)) %)" } ?? ""
-                    row.append(formatNumber(p.decisionsPerSecond.median / 1e6) + (w == 1 ? "" : efficiency))
+                    row.append(formatNumber(p.decisionsPerSecond.median / units.scale) + (w == 1 ? "" : efficiency))
                 } else { row.append("-") }
             }
             rows.append(row)
         }
-        out += TextTable(header: ["scenario", "configuration"] + workerCounts.map { "\($0) w" }, rows: rows, rightAligned: Set(2..<(2 + workerCounts.count))).markdown + "\n\n"
+        out += TextTable(header: ["scenario", "configuration"] + workerCounts.map { "\($0) \(units.workerAbbreviation)" }, rows: rows,
+                         rightAligned: Set(2..<(2 + workerCounts.count))).markdown + "\n\n"
+        if units.isHTTP {
+            out += "## Requests over HTTP\n\n" + httpTable.markdown + "\n\n"
+            out += httpLines.joined(separator: "\n\n") + "\n\n"
+            out += "Latency of every response, from its send time (closed loop) or its intended send time (open loop, `--rate`).\n\n"
+            if !charts.isEmpty { out += "## Charts\n\n" + charts.map { "![\($0)](\($0))" }.joined(separator: "\n\n") + "\n" }
+            return out
+        }
         out += "## Hit rates and memory\n\n"
         out += TextTable(header: ["scenario", "configuration", "workers", "hit %", "entries", "bytes/entry", "evictions", "expirations", "allocs/decision"],
                          rows: points.filter { $0.cache != .none }.map { p in
@@ -266,16 +288,17 @@ extension LoadReport {
     /// The SVG charts: throughput vs workers per scenario, hit rate vs capacity, latency percentiles.
     package func charts() -> [(name: String, svg: String)] {
         let allGroups = self.groups()
+        let units = self.units
         let scenarios = Array(OrderedSet(points.map(\.scenario)))
         func groups(of scenario: String) -> [(scenario: String, label: String, points: [LoadPoint])] { allGroups.filter { $0.scenario == scenario } }
         var out: [(name: String, svg: String)] = []
         for scenario in scenarios {
             let groups = groups(of: scenario)
             let series = groups.map { g in
-                SVGChart.Series(name: g.label, points: g.points.map { (Double($0.workers), $0.decisionsPerSecond.median / 1e6) })
+                SVGChart.Series(name: g.label, points: g.points.map { (Double($0.workers), $0.decisionsPerSecond.median / units.scale) })
             }
             // Evaluating every request is the line each cache is read against: on every part of a split chart.
-            out += SVGChart(title: "\(scenario): throughput vs workers", xLabel: "workers", yLabel: "million decisions/s", series: series, logX: true)
+            out += SVGChart(title: "\(scenario): throughput vs \(units.workers)", xLabel: units.workers, yLabel: units.throughputAxis, series: series, logX: true)
                 .split(name: "throughput-\(scenario).svg", baseline: groups.map { $0.points.first?.cache == PreflightCacheKind.none })
         }
         out += perScenario(name: "hit-rate-vs-capacity", scenarios.map { ($0, hitRateSeries($0)) }) { scenario, series in
@@ -283,7 +306,7 @@ extension LoadReport {
                      series: series, logX: true, yCap: 100)
         }
         out += perScenario(name: "latency-percentiles", scenarios.map { ($0, latencySeries(groups(of: $0))) }) { scenario, series in
-            SVGChart(title: "latency percentiles at the most workers" + (scenario.map { ": \($0)" } ?? ""), xLabel: "percentile",
+            SVGChart(title: "latency percentiles at the most \(units.workers)" + (scenario.map { ": \($0)" } ?? ""), xLabel: "percentile",
                      yLabel: "ns", series: series, logY: true, categoricalX: ["p50", "p99", "p99.9"])
         }
         return out
@@ -319,7 +342,7 @@ extension LoadReport {
     func latencySeries(_ groups: [(scenario: String, label: String, points: [LoadPoint])]) -> [SVGChart.Series] {
         groups.compactMap { g in
             guard let p = g.points.last else { return nil }
-            return SVGChart.Series(name: "\(g.label) @\(p.workers)w",
+            return SVGChart.Series(name: "\(g.label) @\(p.workers)\(units.workerAbbreviation)",
                                    points: [(50, Double(p.p50Nanos)), (99, Double(p.p99Nanos)), (99.9, Double(p.p999Nanos))])
         }
     }
