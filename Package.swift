@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "PreflightCacheTests", dependencies: ["PreflightCache", "CORSPolicy", "InternalByteUtilities", "PreflightTestSupport"],
                     swiftSettings: strictness),
         .testTarget(name: "PreflightHTTPTests", dependencies: ["PreflightHTTP", "PreflightCache", "CORSPolicy", "PreflightWorkload", "PreflightLoad",
-                                                               "PreflightTestSupport", "BenchmarkHost",
+                                                               "PreflightTestSupport", "BenchmarkHost", "InternalByteUtilities",
                                                                .product(name: "NIOCore", package: "swift-nio"),
                                                                .product(name: "NIOPosix", package: "swift-nio"),
                                                                .product(name: "NIOHTTP1", package: "swift-nio"),

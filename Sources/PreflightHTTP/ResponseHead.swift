@@ -35,7 +35,7 @@ struct ResponseHead {
         var head = ResponseHead()
         head.headLength = end
         // Status line: HTTP/1.x SP 3DIGIT SP reason
-        guard end >= 12, bytes[0] == UInt8(ascii: "H"), bytes[4] == UInt8(ascii: "/"), bytes[8] == 0x20 else {
+        guard end >= 12, bytes[0..<7].elementsEqual("HTTP/1.".utf8), bytes[8] == 0x20 else {
             return .malformed("not an HTTP/1.x status line")
         }
         var status = 0
@@ -46,6 +46,7 @@ struct ResponseHead {
         }
         head.status = status
         var line = lineEnd(bytes, from: 0, limit: end) + 2
+        var repeated = false
         while line < end - 2 {
             let stop = lineEnd(bytes, from: line, limit: end)
             guard let colon = (line..<stop).first(where: { bytes[$0] == UInt8(ascii: ":") }), colon > line else {
@@ -56,8 +57,11 @@ struct ResponseHead {
             while valueEnd > valueStart && (bytes[valueEnd - 1] == 0x20 || bytes[valueEnd - 1] == 0x09) { valueEnd -= 1 }
             let name = UnsafeRawBufferPointer(rebasing: bytes[line..<colon])
             let value = valueStart..<valueEnd
-            func set(_ field: inout Range<Int>?) {
-                if field != nil { head.repeatedCORSHeader = true }
+            // Records the field, noting when it was already set. (A nested
+            // function that wrote `head` while `head.field` was passed inout
+            // would be an exclusivity violation: the mutation test found it.)
+            func set(_ field: inout Range<Int>?, _ repeated: inout Bool) {
+                if field != nil { repeated = true }
                 field = value
             }
             switch name.count {
@@ -73,14 +77,15 @@ struct ResponseHead {
                 head.contentLength = length
             case 17 where equalsIgnoringCase(name, "transfer-encoding"):
                 head.chunked = containsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes[value]), "chunked")
-            case 27 where equalsIgnoringCase(name, "access-control-allow-origin"): set(&head.allowOrigin)
-            case 28 where equalsIgnoringCase(name, "access-control-allow-methods"): set(&head.allowMethods)
-            case 28 where equalsIgnoringCase(name, "access-control-allow-headers"): set(&head.allowHeaders)
-            case 32 where equalsIgnoringCase(name, "access-control-allow-credentials"): set(&head.allowCredentials)
+            case 27 where equalsIgnoringCase(name, "access-control-allow-origin"): set(&head.allowOrigin, &repeated)
+            case 28 where equalsIgnoringCase(name, "access-control-allow-methods"): set(&head.allowMethods, &repeated)
+            case 28 where equalsIgnoringCase(name, "access-control-allow-headers"): set(&head.allowHeaders, &repeated)
+            case 32 where equalsIgnoringCase(name, "access-control-allow-credentials"): set(&head.allowCredentials, &repeated)
             default: break
             }
             line = stop + 2
         }
+        head.repeatedCORSHeader = repeated
         return .complete(head)
     }
 
