@@ -108,11 +108,15 @@ package struct RunComparison: Sendable {
     }
 
     package var table: TextTable {
-        TextTable(
-            header: ["scenario", "configuration", "workers", "base Mdec/s", "new Mdec/s", "change", "p", "base p99 ns", "new p99 ns", "p99 change", "verdict"],
+        // `load` reports: requests per second on connections; `run`'s: million decisions per second on workers.
+        let http = !rows.isEmpty && rows.allSatisfy { $0.base.http != nil && $0.new.http != nil }
+        let (scale, unit) = http ? (1.0, "req/s") : (1e6, "Mdec/s")
+        return TextTable(
+            header: ["scenario", "configuration", http ? "connections" : "workers", "base \(unit)", "new \(unit)", "change", "p",
+                     "base p99 ns", "new p99 ns", "p99 change", "verdict"],
             rows: rows.map { r in
                 [r.base.scenario, r.base.configurationLabel, String(r.base.workers),
-                 formatNumber(r.base.decisionsPerSecond.median / 1e6), formatNumber(r.new.decisionsPerSecond.median / 1e6),
+                 formatNumber(r.base.decisionsPerSecond.median / scale), formatNumber(r.new.decisionsPerSecond.median / scale),
                  Self.percent(r.change), r.test.map { formatNumber($0.p) } ?? "-",
                  String(r.base.p99Nanos), String(r.new.p99Nanos), Self.percent(r.p99Change), r.verdict.rawValue]
             },
