@@ -59,6 +59,18 @@ final class PreflightRequestHandler: ChannelInboundHandler, RemovableChannelHand
         }
     }
 
+    /// Backpressure: a client that sends requests without reading the
+    /// responses would make them pile up in memory. Once NIO's outbound
+    /// buffer passes its high-water mark, the connection stops reading until
+    /// the client has taken its responses.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        let writable = context.channel.isWritable
+        if !writable { service.counters.readPauses.wrappingAdd(1, ordering: .relaxed) }
+        context.channel.setOption(ChannelOptions.autoRead, value: writable).whenFailure { _ in }
+        if writable { context.read() }
+        context.fireChannelWritabilityChanged()
+    }
+
     func channelReadComplete(context: ChannelHandlerContext) {
         context.flush()
         context.fireChannelReadComplete()
@@ -225,6 +237,7 @@ final class PreflightRequestHandler: ChannelInboundHandler, RemovableChannelHand
             ("actualRequests", .int(s.actualRequests)),
             ("badRequests", .int(s.badRequests)),
             ("timeouts", .int(s.timeouts)),
+            ("readPauses", .int(s.readPauses)),
         ]
         if let decider = service.decider {
             let c = decider.statistics()

@@ -31,16 +31,19 @@ package final class ServerCounters: Sendable {
     package let badRequests = Atomic<Int>(0)
     package let timeouts = Atomic<Int>(0)
     package let connections = Atomic<Int>(0)
+    /// Times a connection stopped reading because its client did not read its responses.
+    package let readPauses = Atomic<Int>(0)
 
     package init() {}
 
     package struct Snapshot: Sendable, Equatable {
-        package var preflights = 0, allowedPreflights = 0, actualRequests = 0, badRequests = 0, timeouts = 0, connections = 0
+        package var preflights = 0, allowedPreflights = 0, actualRequests = 0, badRequests = 0, timeouts = 0, connections = 0, readPauses = 0
     }
 
     package var snapshot: Snapshot {
         Snapshot(preflights: preflights.load(ordering: .relaxed), allowedPreflights: allowedPreflights.load(ordering: .relaxed),
                  actualRequests: actualRequests.load(ordering: .relaxed), badRequests: badRequests.load(ordering: .relaxed),
-                 timeouts: timeouts.load(ordering: .relaxed), connections: connections.load(ordering: .relaxed))
+                 timeouts: timeouts.load(ordering: .relaxed), connections: connections.load(ordering: .relaxed),
+                 readPauses: readPauses.load(ordering: .relaxed))
     }
 }

@@ -132,6 +132,32 @@ func preflight(origin: String = "https://app.example.com", method: String = "PUT
         }
     }
 
+    /// A client that pipelines requests and never reads: the server stops
+    /// reading once its responses back up, instead of buffering without bound.
+    @Test func stopsReadingFromAClientThatDoesNotReadItsResponses() throws {
+        try withServer { server in
+            let connection = try RawConnection(port: server.port, receiveBufferBytes: 4096)
+            var flags = fcntl(connection.fd, F_GETFL)
+            flags |= O_NONBLOCK
+            _ = fcntl(connection.fd, F_SETFL, flags)
+            let batch = Array(String(repeating: preflight(), count: 100).utf8)
+            var sent = 0
+            var stalled: Date?
+            let started = Date()
+            while Date().timeIntervalSince(started) < 20 {
+                let n = batch.withUnsafeBytes { Glibc.send(connection.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if n > 0 { sent += n; stalled = nil; continue }
+                if stalled == nil { stalled = Date() }
+                if Date().timeIntervalSince(stalled!) > 1 { break }  // the server has stopped reading
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            #expect(stalled != nil, "the server kept reading \(sent) bytes")
+            #expect(server.service.counters.snapshot.readPauses >= 1)
+            #expect(sent < 64 << 20)
+            try Self.stillServes(server)
+        }
+    }
+
     @Test func closesWhenTheClientAsksTo() throws {
         try withServer { server in
             let connection = try RawConnection(port: server.port)
