@@ -71,6 +71,12 @@ func preflight(origin: String = "https://app.example.com", method: String = "PUT
             let (text, closed) = connection.read()
             #expect(text.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n"), "\(text.prefix(200))")
             #expect(closed)
+            // A megabyte of URL is held to the same limits.
+            let url = try RawConnection(port: server.port)
+            url.send("GET /" + String(repeating: "a", count: 1 << 20) + " HTTP/1.1\r\nhost: h\r\n\r\n")
+            let (urlText, urlClosed) = url.read()
+            #expect(urlText.hasPrefix("HTTP/1.1 431 "), "\(urlText.prefix(200))")
+            #expect(urlClosed)
             try Self.stillServes(server)
         }
     }
