@@ -47,7 +47,6 @@ public struct PreflightResponseWriter: Sendable {
     /// The body of every actual response.
     public static let actualBody = "ok\n"
 
-
     /// The most bytes a response head takes beyond the echoed values and the
     /// extra lines: callers reserve `fixedCapacity + origin + method +
     /// header list + extra` bytes (see `capacity(originCount:...)`).
@@ -65,7 +64,7 @@ public struct PreflightResponseWriter: Sendable {
         let statusLine = "HTTP/1.1 \(status) \(Self.reasonPhrase(status))\r\n"
         let credentials = policy.credentials ? "access-control-allow-credentials: true\r\n" : ""
         let vary = anyOrigin ? PreflightEvaluator.varyWithoutOrigin : PreflightEvaluator.varyAll
-        // RFC 9110 section 8.6: no Content-Length in a 204 (or 205 has none to send).
+        // RFC 9110 section 8.6: a 204 carries no Content-Length.
         let framing = status == 204 ? "" : "content-length: 0\r\n"
         let maxAge = policy.maxAge.map { "access-control-max-age: \($0)\r\n" } ?? ""
 

@@ -86,8 +86,9 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
         if readingHead {
             var buffer = context.channel.allocator.buffer(capacity: Self.requestTimeout.utf8.count)
             buffer.writeString(Self.requestTimeout)
-            context.writeAndFlush(NIOAny(buffer))
-                .whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+            context.writeAndFlush(NIOAny(buffer)).whenComplete { [channel = context.channel] _ in
+                channel.close(promise: nil)
+            }
         } else {
             context.close(promise: nil)
         }

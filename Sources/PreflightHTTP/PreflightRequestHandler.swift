@@ -90,8 +90,9 @@ final class PreflightRequestHandler: ChannelInboundHandler, RemovableChannelHand
         let status = parserError == .headerOverflow ? "431 Request Header Fields Too Large" : "400 Bad Request"
         var buffer = context.channel.allocator.buffer(capacity: 96)
         buffer.writeString("HTTP/1.1 \(status)\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
-        context.writeAndFlush(wrapOutboundOut(buffer))
-                .whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { [channel = context.channel] _ in
+            channel.close(promise: nil)
+        }
     }
 
     static func classify(_ head: HTTPRequestHead) -> PendingRequest {
@@ -150,6 +151,7 @@ final class PreflightRequestHandler: ChannelInboundHandler, RemovableChannelHand
         context.triggerUserOutboundEvent(RequestProgress.responded, promise: nil)
         if close {
             closing = true
+            // Flush what was written, then close.
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { [channel = context.channel] _ in
                 channel.close(promise: nil)
             }
