@@ -10,6 +10,7 @@ import PackageDescription
 //   CORSPolicy               -> OriginMatching, JSONValue, InternalByteUtilities
 //   PreflightCache           -> CORSPolicy, OriginMatching, InternalByteUtilities
 //   PreflightWorkload        -> CORSPolicy, OriginMatching, JSONValue, InternalByteUtilities, OrderedCollections (package access)
+//   PreflightTrace           -> JSONValue (trace formats in and out: JSON Lines, CSV, nginx, HAR; package access)
 //   PreflightLoad            -> PreflightWorkload, PreflightCache, ..., Histogram, HeapModule, OrderedCollections (package access)
 //   PreflightHTTP            -> CORSPolicy, PreflightCache, PreflightWorkload, PreflightLoad, NIOCore, NIOPosix, NIOHTTP1
 //                               (serve and load over HTTP/1.1 on SwiftNIO; package access)
@@ -59,6 +60,7 @@ let package = Package(
             "CORSPolicy", "OriginMatching", "JSONValue", "InternalByteUtilities",
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strictness),
+        .target(name: "PreflightTrace", dependencies: ["JSONValue"], swiftSettings: strictness),
         .target(name: "PreflightLoad", dependencies: [
             "PreflightWorkload", "PreflightCache", "CORSPolicy", "OriginMatching", "JSONValue", "InternalByteUtilities",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -73,7 +75,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strictness),
         .target(name: "BenchmarkHost", dependencies: [
-            "PreflightLoad", "JSONValue",
+            "PreflightLoad", "JSONValue", "PreflightTrace",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ], swiftSettings: strictness, plugins: ["BuildCommitPlugin"]),
         // Writes the git commit the tool is built from into BenchmarkHost (`buildCommit`).

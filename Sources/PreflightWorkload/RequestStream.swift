@@ -32,16 +32,42 @@ public final class RequestStream: @unchecked Sendable {
     /// Generates the stream.
     ///
     /// - Complexity: O(requests × log(keys)) time, O(requests + distinct strings) memory.
-    package init(scenario: Scenario) throws(ScenarioError) {
+    package convenience init(scenario: Scenario) throws(ScenarioError) {
         if !scenario.problems.isEmpty { throw ScenarioError(scenario.problems) }
-        self.scenario = scenario
         // Every step draws from one generator in a fixed order: a seed always gives the same stream.
         var generator = StreamGenerator(scenario: scenario)
-        let population: [String]
-        (population, policy) = try generator.populationAndPolicy()
+        let (population, policy) = try generator.populationAndPolicy()
         let draw = generator.drawing(population: population, headerSets: generator.headerSets())
         var n = 1024
         while n < scenario.requests { n <<= 1 }
+        var records: [(origin: UInt32, method: UInt32, headers: UInt32)] = []
+        records.reserveCapacity(n)
+        for i in 0..<n { records.append(generator.request(i, of: n, draw)) }
+        self.init(scenario: scenario, policy: policy, strings: &generator.strings, records: records)
+    }
+
+    /// A stream of recorded requests (a trace's preflights), in their order,
+    /// repeated to a power of two of at least 1,024 requests so that workers
+    /// cycle it as they cycle a generated one. `scenario` names it and
+    /// carries its settings (Max-Age, prewarming).
+    package convenience init(scenario: Scenario, policy: CORSPolicy, requests: [PreflightRequest]) {
+        precondition(!requests.isEmpty, "a stream needs at least one request")
+        var strings = StringTable()
+        var records: [(origin: UInt32, method: UInt32, headers: UInt32)] = requests.map { r in
+            (strings.intern(r.origin), strings.intern(r.method), r.requestHeaders.map { strings.intern($0) } ?? Self.absent)
+        }
+        var n = 1024
+        while n < records.count { n <<= 1 }
+        let recorded = records.count
+        if recorded > 0 { for i in recorded..<n { records.append(records[i % recorded]) } }
+        self.init(scenario: scenario, policy: policy, strings: &strings, records: records)
+    }
+
+    /// Keys and storage for `records` (a power of two of them).
+    init(scenario: Scenario, policy: CORSPolicy, strings table: inout StringTable, records list: [(origin: UInt32, method: UInt32, headers: UInt32)]) {
+        self.scenario = scenario
+        self.policy = policy
+        let n = list.count
         count = n
         mask = n - 1
         records = .allocate(capacity: n)
@@ -49,10 +75,9 @@ public final class RequestStream: @unchecked Sendable {
         var keyIDOf: [UInt64: UInt32] = [:]
         var keyIDs = [UInt32](repeating: 0, count: n)
         var representatives: [Int] = []
-        for i in 0..<n {
-            let (origin, method, headers) = generator.request(i, of: n, draw)
+        for (i, (origin, method, headers)) in list.enumerated() {
             records[i] = (origin, method, headers)
-            let normalized = headers == Self.absent ? UInt64(0xFFFF_FFFF) : UInt64(generator.strings.normalizedID(headers))
+            let normalized = headers == Self.absent ? UInt64(0xFFFF_FFFF) : UInt64(table.normalizedID(headers))
             let composite = UInt64(origin) << 40 ^ UInt64(method) << 32 ^ normalized
             keyCounts[composite, default: 0] += 1
             if let id = keyIDOf[composite] { keyIDs[i] = id } else {
@@ -65,8 +90,8 @@ public final class RequestStream: @unchecked Sendable {
         self.keyIDs = keyIDs
         keyRepresentatives = representatives
         distinctKeys = keyCounts.count
-        singletonShare = Double(keyCounts.values.filter { $0 == 1 }.count) / Double(n)
-        strings = PackedStrings(generator.strings.list.map(\.utf8))
+        singletonShare = Double(keyCounts.values.filter { $0 == 1 }.count) / Double(max(n, 1))
+        strings = PackedStrings(table.list.map(\.utf8))
     }
 
     /// The policy `scenario`'s stream is decided against (the same one
