@@ -75,7 +75,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strictness),
         .target(name: "BenchmarkHost", dependencies: [
-            "PreflightLoad", "JSONValue", "PreflightTrace",
+            "PreflightLoad", "PreflightWorkload", "CORSPolicy", "JSONValue", "PreflightTrace",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ], swiftSettings: strictness, plugins: ["BuildCommitPlugin"]),
         // Writes the git commit the tool is built from into BenchmarkHost (`buildCommit`).
@@ -84,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "PreflightBenchCommand",
             dependencies: [
-                "CORSPolicy", "OriginMatching", "JSONValue", "PreflightWorkload", "PreflightLoad", "BenchmarkHost", "PreflightHTTP", "AllocationCounter", "PreflightCache",
+                "CORSPolicy", "OriginMatching", "JSONValue", "PreflightWorkload", "PreflightLoad", "BenchmarkHost", "PreflightHTTP", "PreflightTrace", "AllocationCounter", "PreflightCache", "InternalByteUtilities",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictness

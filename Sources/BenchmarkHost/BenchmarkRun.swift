@@ -16,6 +16,8 @@ package struct BenchmarkRun {
     package var optionsAsGiven: [(key: String, value: JSONValue)]
     package var allocations: AllocationProbe
     package var jemallocIsLoaded: Bool
+    /// Streams built elsewhere (a trace's), by scenario name, measured instead of generating one.
+    package var streams: [String: RequestStream] = [:]
 
     package init(scenarios: [Scenario], options: LoadOptions, allocators: [String], floorSource: String?,
                  optionsAsGiven: [(key: String, value: JSONValue)], allocations: AllocationProbe, jemallocIsLoaded: Bool) {
@@ -64,8 +66,13 @@ package struct BenchmarkRun {
 
     func measure(_ scenario: Scenario, _ runner: LoadRunner, progress: ProgressLine,
                  stop: @escaping @Sendable () -> Bool) throws(HostError) -> (harness: Double, points: [LoadPoint]) {
-        progress.note("generating \(scenario.name): \(scenario.requests) requests")
-        let stream = try ScenarioSource.stream(for: scenario)
+        let stream: RequestStream
+        if let given = streams[scenario.name] {
+            stream = given
+        } else {
+            progress.note("generating \(scenario.name): \(scenario.requests) requests")
+            stream = try ScenarioSource.stream(for: scenario)
+        }
         let harness = runner.harnessOverhead(stream: stream)
         progress.note("\(scenario.name): \(stream.distinctKeys) distinct keys, harness overhead \(formatNumber(harness)) ns/decision")
         var points: [LoadPoint] = []

@@ -50,4 +50,11 @@ package enum Files {
             throw HostError("cannot write to \(directory): \(error.localizedDescription)")
         }
     }
+
+    /// Writes one file at `path`.
+    package static func write(_ contents: String, to path: String) throws(HostError) {
+        do { try Data(contents.utf8).write(to: URL(fileURLWithPath: path)) } catch {
+            throw HostError("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
 }

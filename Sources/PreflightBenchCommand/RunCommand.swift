@@ -5,6 +5,7 @@ import JSONValue
 import OriginMatching
 import PreflightCache
 import PreflightLoad
+import PreflightTrace
 import PreflightWorkload
 import Synchronization
 
@@ -41,6 +42,16 @@ struct RunCommand: ParsableCommand {
             (LD_PRELOAD of Debian's libjemalloc2) and adds jemalloc's allocated-bytes figure.
 
             Presets: \(Scenario.presets.map(\.name).joined(separator: ", ")) (see `preflight-bench scenarios`), or a scenario JSON file.
+
+            Traces: --trace FILE --policy FILE measures a recorded trace's preflights (in \
+            their order, cycled) instead of a scenario. Formats, recognized from the file or \
+            named by --trace-format: JSON Lines ({"time", "origin", "method", "headers", "url", \
+            "client"}, time in Unix seconds or RFC 3339), CSV with a header row naming those \
+            columns, HAR 1.2 (its OPTIONS entries with Origin and Access-Control-Request-Method), \
+            and an nginx access log written with this log_format:
+              \(TraceFormat.nginxLogFormat.trimmingCharacters(in: " "))
+            Bad lines are counted and the first ones shown; --strict stops at the first. \
+            `preflight-bench trace` writes a scenario as a trace.
             """
     )
 
@@ -90,6 +101,8 @@ struct RunCommand: ParsableCommand {
             transform: CommaList.names("allocator", of: Allocator.self))
     var allocator: [Allocator] = [.system]
 
+    @OptionGroup var traceOptions: TraceOptions
+
     @OptionGroup var output: FormatOption
 
     @Option(name: .long, help: ArgumentHelp("Also write run.json, run.csv, summary.md and SVG charts here.", valueName: "dir"))
@@ -114,12 +127,16 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
+        let trace = try traceOptions.load()
         let report: LoadReport
         do {
             if let out { try Files.prepareDirectory(out) }
-            let benchmark = BenchmarkRun(scenarios: try scenario.map(ScenarioSource.load), options: loadOptions, allocators: allocator.map(\.rawValue),
-                                         floorSource: floor, optionsAsGiven: optionsAsGiven, allocations: allocationProbe,
-                                         jemallocIsLoaded: Jemalloc.isLoaded)
+            var scenarios: [Scenario] = []
+            if let trace { scenarios = [trace.stream.scenario] } else { for name in scenario { scenarios.append(try ScenarioSource.load(name)) } }
+            var benchmark = BenchmarkRun(scenarios: scenarios, options: loadOptions,
+                                         allocators: allocator.map(\.rawValue), floorSource: floor, optionsAsGiven: optionsAsGiven,
+                                         allocations: allocationProbe, jemallocIsLoaded: Jemalloc.isLoaded)
+            if let trace { benchmark.streams[trace.stream.scenario.name] = trace.stream }
             report = try benchmark.execute(progress: ProgressLine(), stop: { interrupted.load(ordering: .relaxed) })
         } catch {
             StandardError.line(error.description)

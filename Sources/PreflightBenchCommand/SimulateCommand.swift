@@ -19,6 +19,10 @@ struct SimulateCommand: ParsableCommand {
             optimum for the capacity, aware of expiry: it evicts the entry requested again \
             farthest in the future, counts a request after an entry's expiry as useless, and \
             may decline to cache.
+
+            --trace FILE --policy FILE replays a recorded trace's preflights instead, once, \
+            in their order and at their own times (virtual time runs from the first; a trace \
+            without times replays at --rate). Formats: see `run --help`.
             """
     )
 
@@ -46,6 +50,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Requests per virtual second.")
     var rate: Double = 20000
 
+    @OptionGroup var traceOptions: TraceOptions
+
     @OptionGroup var output: FormatOption
 
     @Option(name: .long, help: ArgumentHelp("Also write simulate.json, simulate.csv, simulate.md and charts here.", valueName: "dir"))
@@ -59,17 +65,23 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
+        let trace = try traceOptions.load()
         let (base, stream) = try reportingFailures {
             if let out { try Files.prepareDirectory(out) }
+            if let trace { return (trace.stream.scenario, trace.stream) }
             let base = try ScenarioSource.load(scenario)
             return (base, try ScenarioSource.stream(for: base))
         }
         signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
-        let simulation = Simulation(capacities: capacity, evictions: eviction, maxAges: maxAge, duration: duration, rate: rate)
+        var simulation = Simulation(capacities: capacity, evictions: eviction, maxAges: maxAge, duration: duration, rate: rate)
+        if let trace {
+            simulation.times = trace.times ?? (0..<trace.summary.preflights).map { Double($0) / rate }
+        }
         StandardError.line("replaying \(base.name): \(simulation.requestCount) requests per point")
         let points = simulation.run(stream: stream, progress: { StandardError.line($0) }, stop: { interrupted.load(ordering: .relaxed) })
+        let virtualSeconds = simulation.times.map { ($0.last ?? 0) } ?? duration
         let report = Simulation.Report(scenario: base.name, distinctKeys: stream.distinctKeys, streamLength: stream.count,
-                                       duration: duration, rate: rate, command: MachineFacts.commandLine, points: points)
+                                       duration: virtualSeconds, rate: Double(simulation.requestCount) / max(virtualSeconds, 1e-9), command: MachineFacts.commandLine, points: points)
         switch output.format {
         case .table: print(report.table.text)
         case .json: print(report.jsonValue.prettyJSONText)

@@ -24,6 +24,10 @@ package struct Simulation: Sendable {
     package var deniedTTL: Double = 5
     /// Samples of the time series per point.
     package var samples = 60
+    /// A trace's times (seconds since its first request, one per request of
+    /// the stream, in order): the replay takes them as virtual time and
+    /// replays the trace once, instead of `duration` at `rate`.
+    package var times: [Double]?
 
     package init(capacities: [Int], evictions: [EvictionPolicy], maxAges: [Int], duration: Double, rate: Double) {
         self.capacities = capacities
@@ -46,7 +50,14 @@ package struct Simulation: Sendable {
         package var series: [(time: Double, hitRate: Double, entries: Int)]
     }
 
-    package var requestCount: Int { Int(duration * rate) }
+    package var requestCount: Int { times?.count ?? Int(duration * rate) }
+
+    /// Virtual seconds of request `i`; past a trace's end, never.
+    @inline(__always)
+    func time(of i: Int) -> Double {
+        guard let times else { return Double(i) / rate }
+        return i < times.count ? times[i] : .infinity
+    }
 
     /// Runs every point. `progress` gets a line per finished point.
     package func run(stream: RequestStream, progress: (String) -> Void = { _ in }, stop: () -> Bool = { false }) -> [Point] {
@@ -97,13 +108,13 @@ package struct Simulation: Sendable {
         var hits = 0
         for i in 0..<n {
             let k = Int(stream.keyIDs[i % base])
-            let now = Double(i) / rate
+            let now = time(of: i)
             let next = i - i % base + nextInBase[i % base]
             let ttl = allowed[k] ? allowedTTL : deniedTTL
             if cachedUntil[k] > now {
                 hits += 1
                 // The entry keeps its expiry; its next request moves on.
-                let useful = Double(next) / rate < cachedUntil[k] ? next : Int.max
+                let useful = time(of: next) < cachedUntil[k] ? next : Int.max
                 cachedNext[k] = useful
                 heap.insert(NextUse(next: useful, until: cachedUntil[k], key: k))
                 if heap.count > 4 * capacity + 1024 {
@@ -113,7 +124,7 @@ package struct Simulation: Sendable {
             }
             if cachedUntil[k] >= 0 { cachedUntil[k] = -1; count -= 1 }
             guard ttl > 0 else { continue }
-            let useful = Double(next) / rate < now + ttl ? next : Int.max
+            let useful = time(of: next) < now + ttl ? next : Int.max
             if useful == Int.max { continue }
             if count >= capacity {
                 // Drop stale heap tops, then compare with the farthest cached key.
@@ -160,7 +171,7 @@ package struct Simulation: Sendable {
         let every = max(1, n / samples)
         for i in 0..<n {
             let k = Int(stream.keyIDs[i % base])
-            let now = Self.epoch &+ UInt64(i) &* step
+            let now = times.map { Self.epoch &+ UInt64($0[i] * 1e9) } ?? Self.epoch &+ UInt64(i) &* step
             let hit = shard.lookup(k, now: now)
             if hit {
                 hits += 1
@@ -172,7 +183,7 @@ package struct Simulation: Sendable {
             observe(i, hit, shard)
             intervalRequests += 1
             if (i + 1) % every == 0 {
-                series.append((Double(i) / rate, Double(intervalHits) / Double(intervalRequests), shard.count))
+                series.append((time(of: i), Double(intervalHits) / Double(intervalRequests), shard.count))
                 intervalHits = 0
                 intervalRequests = 0
             }
