@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import PreflightLoad
 import BenchmarkHost
 import InternalByteUtilities
 import PreflightTrace
@@ -17,8 +19,12 @@ struct TraceCommand: ParsableCommand {
             distinct preflight key), to cross-check simulate:
               \(TraceWriter.libCacheSimUsage)
 
+            --check FILE reads a trace instead (format recognized, or --trace-format) and \
+            prints what it holds, its first bad lines, and how fast it was read.
+
             Examples:
               preflight-bench trace --scenario realistic --out trace.jsonl --count 10000
+              preflight-bench trace --check /var/log/nginx/preflight.log
               preflight-bench trace --scenario churn --out trace.csv --format csv --rate 500 --clients 200
             """
     )
@@ -27,7 +33,14 @@ struct TraceCommand: ParsableCommand {
     var scenario = "realistic"
 
     @Option(name: .long, help: ArgumentHelp("The file to write (- for standard output).", valueName: "file"))
-    var out: String
+    var out: String?
+
+    @Option(name: .long, help: ArgumentHelp("Read this trace and report what it holds and the read speed, instead of writing one.", valueName: "file"))
+    var check: String?
+
+    @Option(name: .customLong("trace-format"), help: ArgumentHelp("With --check: jsonl, csv, nginx or har (default: recognized).", valueName: "format"),
+            transform: CommaList.name("trace-format", of: TraceFormat.self))
+    var traceFormat: TraceFormat?
 
     @Option(name: .long, help: "jsonl, csv or libcachesim.", transform: CommaList.name("format", of: TraceWriter.Format.self))
     var format: TraceWriter.Format = .jsonl
@@ -48,6 +61,8 @@ struct TraceCommand: ParsableCommand {
     var policyOut: String?
 
     func validate() throws {
+        guard (out == nil) != (check == nil) else { throw ValidationError("give --out FILE to write a trace, or --check FILE to read one") }
+        if let check, !Files.exists(check) { throw ValidationError("--check: no file at \(check)") }
         do { try ScenarioSource.check(scenario) } catch { throw ValidationError(error.description) }
         guard rate > 0, rate <= 1e9 else { throw ValidationError("--rate must be above 0 and at most 1000000000") }
         guard (1...10_000_000).contains(clients) else { throw ValidationError("--clients must be between 1 and 10000000") }
@@ -55,6 +70,8 @@ struct TraceCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let check { return try read(check) }
+        let out = self.out!
         let stream = try reportingFailures { try ScenarioSource.stream(for: ScenarioSource.load(scenario)) }
         let total = count ?? stream.scenario.requests
         var text = TraceWriter.header(format).map { $0 + "\n" } ?? ""
@@ -75,5 +92,17 @@ struct TraceCommand: ParsableCommand {
             if let policyOut { try Files.write(stream.policy.configuration.jsonValue.prettyJSONText + "\n", to: policyOut) }
         }
         if out != "-" { StandardError.line("wrote \(total) requests of \(stream.scenario.name) to \(out) (\(format.rawValue))" + (policyOut.map { " and its policy to \($0)" } ?? "")) }
+    }
+
+    /// `--check`: the summary and the read speed (parsing only: records are counted, not kept).
+    func read(_ path: String) throws {
+        let started = ContinuousClock.now
+        let summary = try reportingFailures { try TraceFile.read(path, format: traceFormat) { _ in } }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        print(summary.description)
+        print("read \(formatNumber(Double(bytes) / 1e6)) MB in \(formatNumber(seconds)) s: \(formatNumber(Double(bytes) / 1e6 / max(seconds, 1e-9))) MB/s, "
+              + "\(formatNumber(Double(summary.lines) / max(seconds, 1e-9) / 1e6)) million lines/s")
     }
 }
