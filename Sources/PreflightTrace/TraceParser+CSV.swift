@@ -3,12 +3,15 @@ struct CSVColumns {
     static let names = ["time", "origin", "method", "headers", "url", "client", "kind"]
     var index: [String: Int] = [:]
     var count = 0
+    /// Each known column's position, looked up once.
+    var columns: (time: Int?, origin: Int?, method: Int?, headers: Int?, url: Int?, client: Int?, kind: Int?) = (nil, nil, nil, nil, nil, nil, nil)
 
     enum Header { case success(CSVColumns), failure(String) }
 
     init?(_ index: [String: Int], count: Int) {
         self.index = index
         self.count = count
+        columns = (index["time"], index["origin"], index["method"], index["headers"], index["url"], index["client"], index["kind"])
     }
 
     static func parse(_ header: UnsafeRawBufferPointer) -> Header {
@@ -28,62 +31,87 @@ struct CSVColumns {
     }
 
     func record(_ line: UnsafeRawBufferPointer, _ number: Int) -> TraceParser.Item {
-        guard let fields = Self.split(line) else { return .bad(TraceLineError(line: number, message: "an unclosed quote")) }
+        // Most rows quote nothing: split them at their commas without copying.
+        let fields: [String]
+        if !line.contains(UInt8(ascii: "\"")) {
+            var list: [String] = []
+            list.reserveCapacity(count)
+            var start = 0
+            for i in 0...line.count where i == line.count || line[i] == UInt8(ascii: ",") {
+                list.append(String(decoding: line[start..<i], as: UTF8.self))
+                start = i + 1
+            }
+            fields = list
+        } else {
+            guard let split = Self.split(line) else { return .bad(TraceLineError(line: number, message: "an unclosed quote")) }
+            fields = split
+        }
         guard fields.count == count else {
             return .bad(TraceLineError(line: number, message: "\(fields.count) fields where the header row has \(count)"))
         }
-        func field(_ name: String) -> String? { index[name].map { fields[$0] }.flatMap { $0.isEmpty ? nil : $0 } }
-        guard let origin = field("origin"), let method = field("method") else {
+        func field(_ column: Int?) -> String? { column.map { fields[$0] }.flatMap { $0.isEmpty ? nil : $0 } }
+        guard let origin = field(columns.origin), let method = field(columns.method) else {
             return .bad(TraceLineError(line: number, message: "origin and method must not be empty"))
         }
         var time: Double?
-        if let text = field("time") {
+        if let text = field(columns.time) {
             guard let seconds = Timestamp.seconds(Substring(text)) else {
                 return .bad(TraceLineError(line: number, message: "time \"\(text)\" is neither Unix seconds nor an RFC 3339 date-time"))
             }
             time = seconds
         }
         var kind = TraceRecord.Kind.preflight
-        if let text = field("kind") {
+        if let text = field(columns.kind) {
             guard let k = TraceRecord.Kind(rawValue: text) else { return .bad(TraceLineError(line: number, message: "kind \"\(text)\" is not preflight or actual")) }
             kind = k
         }
-        return .record(TraceRecord(kind: kind, time: time, origin: origin, method: method, headers: field("headers"), url: field("url"),
-                                   client: field("client")))
+        return .record(TraceRecord(kind: kind, time: time, origin: origin, method: method, headers: field(columns.headers), url: field(columns.url),
+                                   client: field(columns.client)))
     }
 
     /// The fields of one CSV row (RFC 4180: quoted fields may hold commas and doubled quotes); nil on an unclosed quote.
     static func split(_ line: UnsafeRawBufferPointer) -> [String]? {
         var fields: [String] = []
-        var field: [UInt8] = []
         var i = 0
-        var quoted = false
-        while i < line.count {
-            let b = line[i]
-            if quoted {
-                if b == UInt8(ascii: "\"") {
-                    if i + 1 < line.count && line[i + 1] == UInt8(ascii: "\"") { field.append(b); i += 2; continue }
-                    quoted = false
-                } else {
-                    field.append(b)
+        let n = line.count
+        while true {
+            if i < n && line[i] == UInt8(ascii: "\"") {
+                // Quoted: up to the closing quote; a doubled quote is one quote.
+                i += 1
+                let start = i
+                var doubled = false
+                while true {
+                    guard i < n else { return nil }
+                    if line[i] == UInt8(ascii: "\"") {
+                        if i + 1 < n && line[i + 1] == UInt8(ascii: "\"") { doubled = true; i += 2; continue }
+                        break
+                    }
+                    i += 1
                 }
-            } else if b == UInt8(ascii: ",") {
-                fields.append(String(decoding: field, as: UTF8.self))
-                field.removeAll(keepingCapacity: true)
-            } else if b == UInt8(ascii: "\"") && field.isEmpty {
-                quoted = true
+                let raw = String(decoding: line[start..<i], as: UTF8.self)
+                fields.append(doubled ? raw.replacingDoubledQuotes() : raw)
+                i += 1
+                // Anything between the closing quote and the next comma is kept, as lenient readers do.
+                let rest = i
+                while i < n && line[i] != UInt8(ascii: ",") { i += 1 }
+                if i > rest { fields[fields.count - 1] += String(decoding: line[rest..<i], as: UTF8.self) }
             } else {
-                field.append(b)
+                let start = i
+                while i < n && line[i] != UInt8(ascii: ",") { i += 1 }
+                fields.append(String(decoding: line[start..<i], as: UTF8.self))
             }
-            i += 1
+            if i >= n { return fields }
+            i += 1  // the comma
+            if i == n { fields.append(""); return fields }
         }
-        guard !quoted else { return nil }
-        fields.append(String(decoding: field, as: UTF8.self))
-        return fields
     }
 }
 
 extension String {
+    func replacingDoubledQuotes() -> String {
+        split(separator: "\"\"", omittingEmptySubsequences: false).joined(separator: "\"")
+    }
+
     func trimmingSpaces() -> String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import JSONValue
 
 /// Reads a trace pushed to it in chunks of any size (so a trace of any
@@ -34,7 +39,8 @@ package struct TraceParser {
             return
         }
         var start = 0
-        for i in 0..<chunk.count where chunk[i] == 0x0A {
+        while let newline = Self.newline(in: chunk, from: start) {
+            let i = newline
             if partial.isEmpty {
                 line(UnsafeRawBufferPointer(rebasing: chunk[start..<i]), emit)
             } else {
@@ -48,6 +54,14 @@ package struct TraceParser {
         if start < chunk.count {
             if partial.count < Self.maximumLineLength + 1 { partial.append(contentsOf: chunk[start..<min(chunk.count, start + Self.maximumLineLength + 1)]) }
         }
+    }
+
+    /// The next `\n` at or after `start` (memchr: vectorized).
+    @inline(__always)
+    static func newline(in chunk: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < chunk.count, let base = chunk.baseAddress,
+              let found = memchr(base + start, 0x0A, chunk.count - start) else { return nil }
+        return UnsafeRawPointer(found) - base
     }
 
     /// The last line (without its newline), or the whole HAR document.
@@ -67,7 +81,7 @@ package struct TraceParser {
         lineNumber += 1
         var bytes = raw
         if let last = bytes.last, last == 0x0D { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        if bytes.isEmpty || ((bytes[0] == 0x20 || bytes[0] == 0x09) && bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 })) { return }
         guard bytes.count <= Self.maximumLineLength else {
             return emit(.bad(TraceLineError(line: lineNumber, message: "longer than \(Self.maximumLineLength) bytes")))
         }
@@ -93,6 +107,7 @@ package struct TraceParser {
 extension TraceParser {
     /// A JSON Lines request: `{"time", "origin", "method", "headers", "url", "client"}`.
     static func jsonLine(_ bytes: UnsafeRawBufferPointer, _ number: Int) -> Item {
+        if let members = FlatJSONLine.members(bytes), let record = flatRecord(members) { return .record(record) }
         let value: JSONValue
         do { value = try JSONValue.parse(Array(bytes)) } catch {
             return .bad(TraceLineError(line: number, message: "not JSON: \(error.message)"))
@@ -117,11 +132,37 @@ extension TraceParser {
         return .record(TraceRecord(kind: kind, time: time, origin: origin, method: method, headers: headers, url: url, client: client))
     }
 
+    /// The record of a flat line's members, or nil when anything is missing,
+    /// unknown or mistyped (the full reading then words the problem).
+    static func flatRecord(_ members: [(key: String, value: FlatJSONLine.Value)]) -> TraceRecord? {
+        var origin: String?, method: String?, headers: String?, url: String?, client: String?, time: Double?
+        var kind = TraceRecord.Kind.preflight
+        for (key, value) in members {
+            switch (key, value) {
+            case let ("origin", .string(s)) where origin == nil: origin = s
+            case let ("method", .string(s)) where method == nil: method = s
+            case let ("headers", .string(s)) where headers == nil: headers = s
+            case let ("url", .string(s)) where url == nil: url = s
+            case let ("client", .string(s)) where client == nil: client = s
+            case let ("time", .number(t)) where time == nil: time = t
+            case let ("time", .string(s)) where time == nil:
+                guard let t = Timestamp.seconds(Substring(s)) else { return nil }
+                time = t
+            case let ("kind", .string(s)):
+                guard let k = TraceRecord.Kind(rawValue: s) else { return nil }
+                kind = k
+            default: return nil
+            }
+        }
+        guard let origin, let method else { return nil }
+        return TraceRecord(kind: kind, time: time, origin: origin, method: method, headers: headers, url: url, client: client)
+    }
+
     /// A line in `TraceFormat.nginxLogFormat`: `$msec` then six quoted, JSON-escaped values.
     static func nginxLine(_ bytes: UnsafeRawBufferPointer, _ number: Int) -> Item {
         var i = 0
         while i < bytes.count && bytes[i] != 0x20 { i += 1 }
-        guard let time = Double(String(decoding: bytes[0..<i], as: UTF8.self)) else {
+        guard let time = Timestamp.seconds(Substring(String(decoding: bytes[0..<i], as: UTF8.self))) else {
             return .bad(TraceLineError(line: number, message: "does not start with $msec (Unix seconds)"))
         }
         var fields: [String] = []
@@ -131,7 +172,15 @@ extension TraceParser {
                 return .bad(TraceLineError(line: number, message: "expected 6 quoted fields after $msec, found \(fields.count) (is the log_format the README's?)"))
             }
             i += 1
-            var field: [UInt8] = []
+            // Most values hold no escape: take them as they are.
+            let start = i
+            while i < bytes.count && bytes[i] != UInt8(ascii: "\"") && bytes[i] != UInt8(ascii: "\\") { i += 1 }
+            if i < bytes.count && bytes[i] == UInt8(ascii: "\"") {
+                fields.append(String(decoding: bytes[start..<i], as: UTF8.self))
+                i += 1
+                continue
+            }
+            var field = Array(bytes[start..<i])
             var closed = false
             while i < bytes.count {
                 let b = bytes[i]
