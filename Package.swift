@@ -62,7 +62,7 @@ let package = Package(
         ], swiftSettings: strictness),
         .target(name: "PreflightTrace", dependencies: ["JSONValue"], swiftSettings: strictness),
         .target(name: "PreflightLoad", dependencies: [
-            "PreflightWorkload", "PreflightCache", "CORSPolicy", "OriginMatching", "JSONValue", "InternalByteUtilities",
+            "PreflightWorkload", "PreflightTrace", "PreflightCache", "CORSPolicy", "OriginMatching", "JSONValue", "InternalByteUtilities",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "OrderedCollections", package: "swift-collections"),

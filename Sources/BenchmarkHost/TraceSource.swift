@@ -11,16 +11,25 @@ package struct TraceSource {
     /// Seconds since the first preflight, per preflight in trace order; nil
     /// when the trace has no times (then a fixed rate stands in).
     package var times: [Double]?
+    /// Every record, preflights and actual requests, when asked for (the browser model).
+    package var records: [TraceRecord] = []
 
     /// Reads the preflights of `path` (actual requests are counted, not replayed).
-    package init(path: String, format: TraceFormat?, strict: Bool, policy: CORSPolicy) throws(HostError) {
+    package init(path: String, format: TraceFormat?, strict: Bool, policy: CORSPolicy, keepingRecords: Bool = false) throws(HostError) {
         var requests: [PreflightRequest] = []
         var times: [Double] = []
         var allTimed = true
+        var records: [TraceRecord] = []
         summary = try TraceFile.read(path, format: format, strict: strict) { record in
+            if keepingRecords { records.append(record) }
             guard record.kind == .preflight else { return }
             requests.append(PreflightRequest(origin: record.origin, method: record.method, requestHeaders: record.headers))
             if let t = record.time { times.append(t) } else { allTimed = false }
+        }
+        self.records = records
+        if keepingRecords && requests.isEmpty && !records.isEmpty {
+            // Only actual requests: the browser model needs no preflights, but a stream needs one request.
+            requests.append(PreflightRequest(origin: records[0].origin, method: records[0].method))
         }
         guard !requests.isEmpty else {
             throw HostError("\(summary)\n\(path) holds no usable preflight (OPTIONS with Origin and Access-Control-Request-Method): nothing to replay")

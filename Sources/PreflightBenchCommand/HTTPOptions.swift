@@ -86,10 +86,12 @@ struct TraceOptions: ParsableArguments {
     }
 
     /// The trace's preflights as a stream, after a line on standard error about what it held.
-    func load() throws -> TraceSource? {
+    func load(keepingRecords: Bool = false) throws -> TraceSource? {
         guard let trace, let policy else { return nil }
         let checked = try loadPolicy(policy)
-        let source = try reportingFailures { try TraceSource(path: trace, format: traceFormat, strict: strict, policy: checked) }
+        let source = try reportingFailures {
+            try TraceSource(path: trace, format: traceFormat, strict: strict, policy: checked, keepingRecords: keepingRecords)
+        }
         StandardError.line(source.summary.description)
         return source
     }

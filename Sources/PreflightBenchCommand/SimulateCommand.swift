@@ -23,6 +23,15 @@ struct SimulateCommand: ParsableCommand {
             --trace FILE --policy FILE replays a recorded trace's preflights instead, once, \
             in their order and at their own times (virtual time runs from the first; a trace \
             without times replays at --rate). Formats: see `run --help`.
+
+            --browsers chromium,firefox,webkit models the browsers' own preflight caches \
+            instead (cors-facts.md section 2: Chromium 1,024 entries keyed by origin and URL, \
+            pruned 10 at a time, Max-Age capped at 7,200 s; Firefox 100 entries, LRU, per-token \
+            expiry, capped at 86,400 s; WebKit unbounded, capped at 600 s), one cache per client, \
+            and reports per browser and --max-age the share of requests that sent a preflight \
+            and the preflights per second reaching the server. Traffic: a trace's actual \
+            cross-origin requests (with its clients and URLs), or its preflights; or the \
+            scenario's stream at --rate from --clients clients.
             """
     )
 
@@ -52,6 +61,13 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup var traceOptions: TraceOptions
 
+    @Option(name: .long, help: ArgumentHelp("Model these browsers' preflight caches instead: chromium, firefox, webkit.", valueName: "names"),
+            transform: CommaList.names("browsers", of: BrowserEngine.self))
+    var browsers: [BrowserEngine] = []
+
+    @Option(name: .long, help: "With --browsers and a scenario: clients the requests come from (1 to 10000000).")
+    var clients = 1000
+
     @OptionGroup var output: FormatOption
 
     @Option(name: .long, help: ArgumentHelp("Also write simulate.json, simulate.csv, simulate.md and charts here.", valueName: "dir"))
@@ -65,6 +81,7 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
+        if !browsers.isEmpty { return try runBrowsers() }
         let trace = try traceOptions.load()
         let (base, stream) = try reportingFailures {
             if let out { try Files.prepareDirectory(out) }
@@ -92,5 +109,34 @@ struct SimulateCommand: ParsableCommand {
             StandardError.line("wrote \(out)/simulate.json, simulate.csv, simulate.md and the charts")
         }
         if interrupted.load(ordering: .relaxed) { throw ExitCode(130) }
+    }
+
+    /// `--browsers`: the browsers' caches over the traffic, per Max-Age.
+    func runBrowsers() throws {
+        guard (1...10_000_000).contains(clients) else { throw ValidationError("--clients must be between 1 and 10000000") }
+        let traffic: BrowserTraffic
+        let source: String
+        if let trace = try traceOptions.load(keepingRecords: true) {
+            traffic = BrowserTraffic.from(records: trace.records, policy: trace.stream.policy, rate: rate)
+            source = trace.summary.path
+        } else {
+            let stream = try reportingFailures { try ScenarioSource.stream(for: ScenarioSource.load(scenario)) }
+            let count = Int(min(duration * rate, 5_000_000))
+            traffic = BrowserTraffic.from(stream: stream, count: count, rate: rate, clients: clients)
+            source = "\(scenario): \(count) requests at \(formatNumber(rate))/s from \(clients) clients"
+        }
+        let report = BrowserReport(points: traffic.run(browsers: browsers, maxAges: maxAge), source: source)
+        switch output.format {
+        case .table: print(report.table.text)
+        case .json: print(report.jsonValue.prettyJSONText)
+        case .csv: print(report.table.csv)
+        }
+        if let out {
+            try reportingFailures {
+                try Files.prepareDirectory(out)
+                try Files.write(report.files(), to: out)
+            }
+            StandardError.line("wrote \(out)/browsers.json, browsers.csv and browsers-preflights.svg")
+        }
     }
 }

@@ -1,0 +1,131 @@
+package import CORSPolicy
+package import JSONValue
+package import PreflightTrace
+package import PreflightWorkload
+import InternalByteUtilities
+
+/// Cross-origin requests by client, as the browser model replays them.
+package struct BrowserTraffic: Sendable {
+    package var requests: [BrowserRequest]
+    /// From the first request to the last, in seconds.
+    package var seconds: Double
+
+    /// A trace's traffic: its actual cross-origin requests when it has them
+    /// (a browser preflights those with a method other than GET, HEAD, POST;
+    /// their headers are not in access logs), else its preflights, each
+    /// standing for the request it was sent for. Untimed records come at `rate`.
+    package static func from(records: [TraceRecord], policy: CORSPolicy, rate: Double) -> BrowserTraffic {
+        let actual = records.contains { $0.kind == .actual }
+        let evaluator = PreflightEvaluator(policy: policy)
+        var ids = Interner()
+        var requests: [BrowserRequest] = []
+        let first = records.compactMap(\.time).min() ?? 0
+        for (i, r) in records.enumerated() where (r.kind == .actual) == actual {
+            let names = (r.headers ?? "").split(separator: ",").map { $0.trimmingCharacters(in: " \t").lowercased() }.filter { !$0.isEmpty }
+            let simpleMethod = r.method == "GET" || r.method == "HEAD" || r.method == "POST"
+            let decision = evaluator.evaluate(PreflightRequest(origin: r.origin, method: r.method, requestHeaders: r.headers))
+            requests.append(BrowserRequest(time: r.time.map { $0 - first } ?? Double(i) / rate, client: ids.id(r.client ?? ""),
+                                           key: ids.id(r.origin + " " + (r.url ?? "")), method: ids.id(r.method), headers: names.map { ids.id($0) },
+                                           needsPreflight: !actual || !simpleMethod || !names.isEmpty, allowed: decision.isAllowed,
+                                           longURL: (r.url?.utf8.count ?? 0) >= 1024))
+        }
+        requests.sort { $0.time < $1.time }
+        return BrowserTraffic(requests: requests, seconds: max(requests.last?.time ?? 0, 1e-9))
+    }
+
+    /// A scenario's preflight stream as requests: request `i` at `i / rate`
+    /// from one of `clients` clients (spread deterministically), keyed by origin.
+    package static func from(stream: RequestStream, count: Int, rate: Double, clients: Int) -> BrowserTraffic {
+        let evaluator = PreflightEvaluator(policy: stream.policy)
+        var ids = Interner()
+        var requests: [BrowserRequest] = []
+        requests.reserveCapacity(count)
+        for i in 0..<count {
+            let r = stream.request(i & stream.mask)
+            let names = (r.requestHeaders ?? "").split(separator: ",").map { $0.trimmingCharacters(in: " \t").lowercased() }.filter { !$0.isEmpty }
+            var mix = SplitMix64(seed: UInt64(i))
+            let simpleMethod = r.method == "GET" || r.method == "HEAD" || r.method == "POST"
+            requests.append(BrowserRequest(time: Double(i) / rate, client: Int(mix.next() % UInt64(max(clients, 1))), key: ids.id(r.origin),
+                                           method: ids.id(r.method), headers: names.map { ids.id($0) }, needsPreflight: !simpleMethod || !names.isEmpty,
+                                           allowed: evaluator.evaluate(r).isAllowed))
+        }
+        return BrowserTraffic(requests: requests, seconds: max(Double(count) / rate, 1e-9))
+    }
+
+    /// Every engine at every Max-Age.
+    package func run(browsers: [BrowserEngine], maxAges: [Int]) -> [BrowserPoint] {
+        var points: [BrowserPoint] = []
+        let needing = requests.filter(\.needsPreflight).count
+        for browser in browsers {
+            for maxAge in maxAges {
+                let preflights = BrowserCacheModel(browser: browser, maxAge: maxAge).run(requests)
+                points.append(BrowserPoint(browser: browser, maxAge: maxAge, requests: requests.count, needingPreflight: needing,
+                                           preflights: preflights, seconds: seconds))
+            }
+        }
+        return points
+    }
+}
+
+/// Dense ids for strings.
+struct Interner {
+    var ids: [String: Int] = [:]
+    mutating func id(_ s: String) -> Int {
+        if let id = ids[s] { return id }
+        let id = ids.count
+        ids[s] = id
+        return id
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> String {
+        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
+    }
+}
+
+/// The browser model's results as a table, JSON, CSV and a chart.
+package struct BrowserReport: Sendable {
+    package var points: [BrowserPoint]
+    package var source: String
+
+    package init(points: [BrowserPoint], source: String) {
+        self.points = points
+        self.source = source
+    }
+
+    package var table: TextTable {
+        TextTable(header: ["browser", "max-age s", "kept s", "requests", "need preflight", "preflights", "preflighted %", "preflights/s"],
+                  rows: points.map { p in
+                      [p.browser.rawValue, String(p.maxAge), formatNumber(p.browser.lifetime(maxAge: p.maxAge)), String(p.requests),
+                       String(p.needingPreflight), String(p.preflights), formatNumber(p.preflightShare * 100), formatNumber(p.preflightsPerSecond)]
+                  }, rightAligned: Set(1...7))
+    }
+
+    package var jsonValue: JSONValue {
+        .object([
+            ("source", .string(source)),
+            ("points", .array(points.map { p in
+                .object([("browser", .string(p.browser.rawValue)), ("maxAge", .int(p.maxAge)),
+                         ("keptSeconds", .double(p.browser.lifetime(maxAge: p.maxAge), fractionDigits: 0)),
+                         ("requests", .int(p.requests)), ("needingPreflight", .int(p.needingPreflight)), ("preflights", .int(p.preflights)),
+                         ("preflightShare", .double(p.preflightShare, fractionDigits: 6)),
+                         ("preflightsPerSecond", .double(p.preflightsPerSecond, fractionDigits: 3)), ("seconds", .double(p.seconds, fractionDigits: 3))])
+            })),
+        ])
+    }
+
+    /// browsers.json, browsers.csv and browsers-preflights.svg.
+    package func files() -> [(name: String, contents: String)] {
+        let series = BrowserEngine.allCases.compactMap { browser -> SVGChart.Series? in
+            let own = points.filter { $0.browser == browser && $0.maxAge > 0 }
+            return own.isEmpty ? nil : SVGChart.Series(name: browser.rawValue, points: own.map { (Double($0.maxAge), $0.preflightsPerSecond) })
+        }
+        var files: [(name: String, contents: String)] = [("browsers.json", jsonValue.prettyJSONText + "\n"), ("browsers.csv", table.csv + "\n")]
+        if !series.isEmpty {
+            files.append(("browsers-preflights.svg", SVGChart(title: "preflights per second reaching the server, by browser", xLabel: "Access-Control-Max-Age (s)",
+                                                             yLabel: "preflights/s", series: series, logX: true).svg))
+        }
+        return files
+    }
+}

@@ -1,0 +1,73 @@
+import PreflightLoad
+import Testing
+
+/// Each engine's constants, observable in small hand-computed traces.
+@Suite struct BrowserCacheModelTests {
+    static func request(_ time: Double, key: Int = 0, method: Int = 1, headers: [Int] = [], client: Int = 0, allowed: Bool = true) -> BrowserRequest {
+        BrowserRequest(time: time, client: client, key: key, method: method, headers: headers, needsPreflight: true, allowed: allowed)
+    }
+
+    static func preflights(_ browser: BrowserEngine, maxAge: Int?, _ requests: [BrowserRequest]) -> [Int] {
+        var sent: [Int] = []
+        _ = BrowserCacheModel(browser: browser, maxAge: maxAge).run(requests) { sent.append($0) }
+        return sent
+    }
+
+    @Test func webKitCapsMaxAgeAt600Seconds() {
+        let requests = [Self.request(0), Self.request(599), Self.request(601)]
+        #expect(Self.preflights(.webkit, maxAge: 86400, requests) == [0, 2])
+        #expect(Self.preflights(.firefox, maxAge: 86400, requests) == [0])
+        #expect(Self.preflights(.chromium, maxAge: 86400, requests) == [0])
+    }
+
+    @Test func chromiumCapsMaxAgeAt7200Seconds() {
+        let requests = [Self.request(0), Self.request(7199), Self.request(7201)]
+        #expect(Self.preflights(.chromium, maxAge: 86400, requests) == [0, 2])
+        #expect(Self.preflights(.firefox, maxAge: 86400, requests) == [0])
+    }
+
+    @Test(arguments: BrowserEngine.allCases)
+    func withoutMaxAgeAResultLastsFiveSeconds(browser: BrowserEngine) {
+        #expect(Self.preflights(browser, maxAge: nil, [Self.request(0), Self.request(4.9), Self.request(5.1)]) == [0, 2])
+        // Max-Age 0: every request preflights.
+        #expect(Self.preflights(browser, maxAge: 0, [Self.request(0), Self.request(0.1)]) == [0, 1])
+    }
+
+    @Test func firefoxEvictsTheLeastRecentlyUsedOf100() {
+        // 101 URLs, one a second: the 101st evicts the first, which then preflights again; the 100th is still cached.
+        var requests = (0..<101).map { Self.request(Double($0), key: $0) }
+        requests.append(Self.request(101, key: 0))
+        requests.append(Self.request(102, key: 100))
+        #expect(Self.preflights(.firefox, maxAge: 600, requests) == Array(0...101))
+        // Touching the first URL just before keeps it: the second is the least recently used instead.
+        var touched = (0..<100).map { Self.request(Double($0), key: $0) }
+        touched += [Self.request(100, key: 0), Self.request(101, key: 100), Self.request(102, key: 0), Self.request(103, key: 1)]
+        #expect(Self.preflights(.firefox, maxAge: 600, touched) == Array(0..<100) + [101, 103])
+        // WebKit keeps all of them.
+        #expect(Self.preflights(.webkit, maxAge: 600, requests) == Array(0...100))
+    }
+
+    @Test func chromiumPrunesTenAdjacentEntriesWhenFull() {
+        // 1,024 URLs fill it past 1,023: ten are pruned; revisiting all preflights those ten again.
+        let fill = (0..<1024).map { Self.request(Double($0) * 0.001, key: $0) }
+        let revisit = (0..<1024).map { Self.request(10 + Double($0) * 0.001, key: $0) }
+        let sent = Self.preflights(.chromium, maxAge: 600, fill + revisit)
+        #expect(sent.count == 1024 + 10)
+        let again = sent.filter { $0 >= 1024 }.map { $0 - 1024 }
+        #expect(again.count == 10 && again.last! - again.first! == 9)  // adjacent keys
+    }
+
+    @Test(arguments: BrowserEngine.allCases)
+    func aNewHeaderAfterACachedPreflightPreflightsAgain(browser: BrowserEngine) {
+        let requests = [Self.request(0, headers: [10]), Self.request(1, headers: [10]), Self.request(2, headers: [10, 11]),
+                        Self.request(3, method: 2, headers: [10])]
+        // The second is covered; the third names a header the result did not allow; the fourth a method.
+        #expect(Self.preflights(browser, maxAge: 600, requests) == [0, 2, 3])
+    }
+
+    @Test(arguments: BrowserEngine.allCases)
+    func failedPreflightsAreNotCachedAndClientsDoNotShare(browser: BrowserEngine) {
+        #expect(Self.preflights(browser, maxAge: 600, [Self.request(0, allowed: false), Self.request(1, allowed: false)]) == [0, 1])
+        #expect(Self.preflights(browser, maxAge: 600, [Self.request(0, client: 1), Self.request(1, client: 2), Self.request(2, client: 1)]) == [0, 1])
+    }
+}
