@@ -107,7 +107,7 @@ let package = Package(
                                                                 "PreflightTestSupport"],
                     swiftSettings: strictness),
         .testTarget(name: "PreflightWorkloadTests", dependencies: ["PreflightWorkload", "PreflightTestSupport", "CORSPolicy"], swiftSettings: strictness),
-        .testTarget(name: "PreflightLoadTests", dependencies: ["PreflightLoad", "PreflightWorkload", "PreflightCache", "CORSPolicy", "OriginMatching",
+        .testTarget(name: "PreflightLoadTests", dependencies: ["PreflightLoad", "PreflightWorkload", "PreflightTrace", "PreflightCache", "CORSPolicy", "OriginMatching",
                                                                "InternalByteUtilities", "PreflightTestSupport", "BenchmarkHost"],
                     swiftSettings: strictness),
     ],

@@ -31,7 +31,10 @@ struct SimulateCommand: ParsableCommand {
             and reports per browser and --max-age the share of requests that sent a preflight \
             and the preflights per second reaching the server. Traffic: a trace's actual \
             cross-origin requests (with its clients and URLs), or its preflights; or the \
-            scenario's stream at --rate from --clients clients.
+            scenario's stream at --rate from --clients clients. The preflights that reach the \
+            server then replay through the server's cache at the first --capacity and \
+            --eviction (server hit %): how many preflights your servers decide, and how many \
+            of those your cache answers.
             """
     )
 
@@ -125,7 +128,9 @@ struct SimulateCommand: ParsableCommand {
             traffic = BrowserTraffic.from(stream: stream, count: count, rate: rate, clients: clients)
             source = "\(scenario): \(count) requests at \(formatNumber(rate))/s from \(clients) clients"
         }
-        let report = BrowserReport(points: traffic.run(browsers: browsers, maxAges: maxAge), source: source)
+        // The preflights that reach the server replay through its cache at the first --capacity and --eviction.
+        let report = BrowserReport(points: traffic.run(browsers: browsers, maxAges: maxAge, server: (capacity[0], eviction[0])),
+                                   source: source + "; server cache \(capacity[0]) entries, \(eviction[0])")
         switch output.format {
         case .table: print(report.table.text)
         case .json: print(report.jsonValue.prettyJSONText)

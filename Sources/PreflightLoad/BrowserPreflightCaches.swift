@@ -65,6 +65,8 @@ package struct BrowserRequest: Sendable {
     package var allowed: Bool
     /// Chromium does not cache URLs of 1,024 characters or more.
     package var longURL = false
+    /// Where the request came from in its traffic's source (for the preflights that reach the server).
+    package var source = 0
 
     package init(time: Double, client: Int, key: Int, method: Int, headers: [Int], needsPreflight: Bool, allowed: Bool, longURL: Bool = false) {
         self.time = time
@@ -85,6 +87,8 @@ package struct BrowserPoint: Sendable, Equatable {
     package var requests: Int
     package var needingPreflight: Int
     package var preflights: Int
+    /// The server cache's hit rate on the preflights that reached it, when simulated.
+    package var serverHitRate: Double?
     /// The traffic's span in seconds (for the rate).
     package var seconds: Double
 

@@ -1,4 +1,6 @@
+import CORSPolicy
 import PreflightLoad
+import PreflightTrace
 import Testing
 
 /// Each engine's constants, observable in small hand-computed traces.
@@ -69,5 +71,21 @@ import Testing
     func failedPreflightsAreNotCachedAndClientsDoNotShare(browser: BrowserEngine) {
         #expect(Self.preflights(browser, maxAge: 600, [Self.request(0, allowed: false), Self.request(1, allowed: false)]) == [0, 1])
         #expect(Self.preflights(browser, maxAge: 600, [Self.request(0, client: 1), Self.request(1, client: 2), Self.request(2, client: 1)]) == [0, 1])
+    }
+}
+
+/// The preflights a browser sends feed the server's cache.
+@Suite struct BrowserServerCombinationTests {
+    @Test func webKitsPreflightsEveryThousandSecondsHitAServerCacheKeepingThem7200() throws {
+        let policy = try CORSPolicy(validating: PolicyConfiguration(origins: ["https://a.example"], methods: ["PUT"], maxAge: 7200))
+        let records = (0..<10).map { TraceRecord(time: Double($0) * 1000, origin: "https://a.example", method: "PUT", url: "/x", client: "c") }
+        let traffic = BrowserTraffic.from(records: records, policy: policy, rate: 1)
+        let points = traffic.run(browsers: [.webkit, .chromium], maxAges: [7200], server: (capacity: 100, eviction: .s3fifo))
+        // WebKit keeps a result 600 s: all ten preflight; the server keeps its decision 7,200 s: the
+        // requests at 1,000 to 7,000 s hit, the one at 8,000 s misses (the entry from 0 s expired at 7,200), 9,000 hits.
+        #expect(points[0].preflights == 10)
+        #expect(points[0].serverHitRate == 0.8)
+        // Chromium keeps it 7,200 s too: it preflights at 0 and 8,000 s only, and the server's entry has expired by then.
+        #expect(points[1].preflights == 2 && points[1].serverHitRate == 0)
     }
 }
