@@ -31,7 +31,8 @@ struct SimulateCommand: ParsableCommand {
             and reports per browser and --max-age the share of requests that sent a preflight \
             and the preflights per second reaching the server. Traffic: a trace's actual \
             cross-origin requests (with its clients and URLs), or its preflights; or the \
-            scenario's stream at --rate from --clients clients. The preflights that reach the \
+            scenario's stream at --rate, from its clients to its paths (scenario keys \
+            "clients" and "paths"). The preflights that reach the \
             server then replay through the server's cache at the first --capacity and \
             --eviction (server hit %): how many preflights your servers decide, and how many \
             of those your cache answers.
@@ -68,8 +69,6 @@ struct SimulateCommand: ParsableCommand {
             transform: CommaList.names("browsers", of: BrowserEngine.self))
     var browsers: [BrowserEngine] = []
 
-    @Option(name: .long, help: "With --browsers and a scenario: clients the requests come from (1 to 10000000).")
-    var clients = 1000
 
     @OptionGroup var output: FormatOption
 
@@ -116,7 +115,6 @@ struct SimulateCommand: ParsableCommand {
 
     /// `--browsers`: the browsers' caches over the traffic, per Max-Age.
     func runBrowsers() throws {
-        guard (1...10_000_000).contains(clients) else { throw ValidationError("--clients must be between 1 and 10000000") }
         let traffic: BrowserTraffic
         let source: String
         if let trace = try traceOptions.load(keepingRecords: true) {
@@ -125,8 +123,8 @@ struct SimulateCommand: ParsableCommand {
         } else {
             let stream = try reportingFailures { try ScenarioSource.stream(for: ScenarioSource.load(scenario)) }
             let count = Int(min(duration * rate, 5_000_000))
-            traffic = BrowserTraffic.from(stream: stream, count: count, rate: rate, clients: clients)
-            source = "\(scenario): \(count) requests at \(formatNumber(rate))/s from \(clients) clients"
+            traffic = BrowserTraffic.from(stream: stream, count: count, rate: rate)
+            source = "\(scenario): \(count) requests at \(formatNumber(rate))/s from \(stream.scenario.clients) clients to \(stream.scenario.paths) paths"
         }
         // The preflights that reach the server replay through its cache at the first --capacity and --eviction.
         let report = BrowserReport(points: traffic.run(browsers: browsers, maxAges: maxAge, server: (capacity[0], eviction[0])),

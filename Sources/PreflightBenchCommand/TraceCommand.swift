@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import PreflightLoad
 import BenchmarkHost
-import InternalByteUtilities
 import PreflightTrace
 import PreflightWorkload
 
@@ -48,8 +47,8 @@ struct TraceCommand: ParsableCommand {
     @Option(name: .long, help: "Requests per second of the trace's clock (above 0).")
     var rate: Double = 1000
 
-    @Option(name: .long, help: "Distinct clients the requests come from (1 to 10000000).")
-    var clients = 1000
+    @Option(name: .long, help: "Distinct clients the requests come from, 1 to 10000000 (default: the scenario's clients).")
+    var clients: Int?
 
     @Option(name: .long, help: "Requests to write (default: the scenario's stream, once).")
     var count: Int?
@@ -65,7 +64,7 @@ struct TraceCommand: ParsableCommand {
         if let check, !Files.exists(check) { throw ValidationError("--check: no file at \(check)") }
         do { try ScenarioSource.check(scenario) } catch { throw ValidationError(error.description) }
         guard rate > 0, rate <= 1e9 else { throw ValidationError("--rate must be above 0 and at most 1000000000") }
-        guard (1...10_000_000).contains(clients) else { throw ValidationError("--clients must be between 1 and 10000000") }
+        if let clients, !(1...10_000_000).contains(clients) { throw ValidationError("--clients must be between 1 and 10000000") }
         if let count, !(1...100_000_000).contains(count) { throw ValidationError("--count must be between 1 and 100000000") }
     }
 
@@ -74,15 +73,17 @@ struct TraceCommand: ParsableCommand {
         let out = self.out!
         let stream = try reportingFailures { try ScenarioSource.stream(for: ScenarioSource.load(scenario)) }
         let total = count ?? stream.scenario.requests
+        var population = stream.scenario
+        if let clients { population.clients = clients }
         var text = TraceWriter.header(format).map { $0 + "\n" } ?? ""
         var chunks: [String] = []
         for i in 0..<total {
             let index = i & stream.mask
             let r = stream.request(index)
-            // Clients spread evenly and deterministically over the stream.
-            var mix = SplitMix64(seed: UInt64(i))
+            // The scenario's clients (or --clients) and paths.
+            let (client, path) = population.clientAndPath(i)
             let record = TraceRecord(time: start + Double(i) / rate, origin: r.origin, method: r.method, headers: r.requestHeaders,
-                                     client: "client-\(mix.next() % UInt64(clients))")
+                                     url: "/api/p\(path)", client: "client-\(client)")
             text += TraceWriter.line(record, format: format, key: Int(stream.keyIDs[index])) + "\n"
             if text.utf8.count > 1 << 20 { chunks.append(text); text = "" }
         }

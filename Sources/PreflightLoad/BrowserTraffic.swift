@@ -41,9 +41,10 @@ package struct BrowserTraffic: Sendable {
         }, policy: policy)
     }
 
-    /// A scenario's preflight stream as requests: request `i` at `i / rate`
-    /// from one of `clients` clients (spread deterministically), keyed by origin.
-    package static func from(stream: RequestStream, count: Int, rate: Double, clients: Int) -> BrowserTraffic {
+    /// A scenario's preflight stream as requests: request `i` at `i / rate`,
+    /// from the client and to the path its scenario draws (`clients` and
+    /// `paths`), keyed by origin and path.
+    package static func from(stream: RequestStream, count: Int, rate: Double) -> BrowserTraffic {
         let evaluator = PreflightEvaluator(policy: stream.policy)
         var ids = Interner()
         var requests: [BrowserRequest] = []
@@ -51,9 +52,9 @@ package struct BrowserTraffic: Sendable {
         for i in 0..<count {
             let r = stream.request(i & stream.mask)
             let names = (r.requestHeaders ?? "").split(separator: ",").map { $0.trimmingCharacters(in: " \t").lowercased() }.filter { !$0.isEmpty }
-            var mix = SplitMix64(seed: UInt64(i))
+            let (client, path) = stream.scenario.clientAndPath(i)
             let simpleMethod = r.method == "GET" || r.method == "HEAD" || r.method == "POST"
-            var request = BrowserRequest(time: Double(i) / rate, client: Int(mix.next() % UInt64(max(clients, 1))), key: ids.id(r.origin),
+            var request = BrowserRequest(time: Double(i) / rate, client: client, key: ids.id(r.origin + " /api/p\(path)"),
                                          method: ids.id(r.method), headers: names.map { ids.id($0) }, needsPreflight: !simpleMethod || !names.isEmpty,
                                          allowed: evaluator.evaluate(r).isAllowed)
             request.source = i & stream.mask

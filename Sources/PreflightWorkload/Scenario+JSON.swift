@@ -4,7 +4,7 @@ package import JSONValue
 extension Scenario {
     package static let keys = ["name", "description", "policy", "patterns", "origins", "disallowedShare", "wildcardShare", "zipfSkew",
                               "methods", "headerSets", "headerNamesPerSet", "headerLists", "headerStyle", "floodShare", "churnPeriods", "maxAge",
-                              "requests", "prewarm", "seed"]
+                              "requests", "prewarm", "seed", "clients", "paths"]
 
     /// The scenario as a JSON object with every key, a starting point for custom ones.
     package var jsonValue: JSONValue {
@@ -17,6 +17,7 @@ extension Scenario {
             ("headerLists", headerLists.map { .array($0.map { .string($0) }) } ?? .null), ("headerStyle", .string(headerStyle.rawValue)),
             ("floodShare", .double(floodShare)), ("churnPeriods", .int(churnPeriods)), ("maxAge", maxAge.map { .int($0) } ?? .null),
             ("requests", .int(requests)), ("prewarm", .bool(prewarm)), ("seed", .number(String(seed))),
+            ("clients", .int(clients)), ("paths", .int(paths)),
         ])
     }
 
@@ -61,6 +62,8 @@ extension Scenario {
         if let v = reader.int("requests") { s.requests = v }
         if let v = reader.bool("prewarm") { s.prewarm = v }
         if let v = reader.uint64("seed") { s.seed = v }
+        if let v = reader.int("clients") { s.clients = v }
+        if let v = reader.int("paths") { s.paths = v }
         let problems = reader.problems.map(\.description) + s.problems
         if !problems.isEmpty { throw ScenarioError(problems) }
         self = s

@@ -1,3 +1,4 @@
+import InternalByteUtilities
 package import CORSPolicy
 
 /// A workload: the policy, who sends preflights, and how.
@@ -46,6 +47,10 @@ package struct Scenario: Sendable, Equatable {
     /// Fill the cache with every key before timing, so a read-only run measures hits.
     package var prewarm: Bool
     package var seed: UInt64
+    /// Clients (browsers) the requests come from, for the browser model and traces.
+    package var clients = 1000
+    /// Paths under the server the requests go to (browsers cache preflights per URL).
+    package var paths = 20
 
     package enum HeaderStyle: String, Sendable, CaseIterable {
         case browser, noisy
@@ -58,7 +63,15 @@ package struct Scenario: Sendable, Equatable {
             && a.headerSets == b.headerSets && a.headerNamesPerSet == b.headerNamesPerSet && a.headerLists == b.headerLists
             && a.headerStyle == b.headerStyle
             && a.floodShare == b.floodShare && a.churnPeriods == b.churnPeriods && a.maxAge == b.maxAge
-            && a.requests == b.requests && a.prewarm == b.prewarm && a.seed == b.seed
+            && a.requests == b.requests && a.prewarm == b.prewarm && a.seed == b.seed && a.clients == b.clients && a.paths == b.paths
+    }
+
+    /// The client and path of request `i`: drawn evenly and deterministically
+    /// (from `seed` and `i`), independent of the stream's own draws.
+    package func clientAndPath(_ i: Int) -> (client: Int, path: Int) {
+        var mix = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(i))
+        let bits = mix.next()
+        return (Int(bits % UInt64(clients)), Int((bits >> 32) % UInt64(paths)))
     }
 
     package init(name: String, description: String, policy: PolicyConfiguration? = nil, patterns: Int = 0, origins: Int,
@@ -108,6 +121,8 @@ package struct Scenario: Sendable, Equatable {
         if churnPeriods < 0 || churnPeriods > 1_000_000 { out.append("churnPeriods must be between 0 and 1000000") }
         if requests < 1024 || requests > 1 << 26 { out.append("requests must be between 1024 and 67108864, got \(requests)") }
         if patterns < 0 || patterns > 1_000_000 { out.append("patterns must be between 0 and 1000000") }
+        if clients < 1 || clients > 10_000_000 { out.append("clients must be between 1 and 10000000, got \(clients)") }
+        if paths < 1 || paths > 1_000_000 { out.append("paths must be between 1 and 1000000, got \(paths)") }
         if let maxAge, maxAge < -1 || maxAge > 86400 { out.append("maxAge must be between -1 and 86400") }
         return out
     }
