@@ -1,6 +1,7 @@
 package import CORSPolicy
 package import PreflightTrace
 package import PreflightWorkload
+package import PreflightLoad
 
 /// A recorded trace as `run` and `simulate` replay it: its preflights as a
 /// request stream (in the trace's order) decided against a policy, and each
@@ -11,26 +12,26 @@ package struct TraceSource {
     /// Seconds since the first preflight, per preflight in trace order; nil
     /// when the trace has no times (then a fixed rate stands in).
     package var times: [Double]?
-    /// Every record, preflights and actual requests, when asked for (the browser model).
-    package var records: [TraceRecord] = []
+
+    /// The most preflights kept for `run`, which cycles them in memory: the
+    /// first 4,194,304 (about 100 MB); the rest are read and counted only.
+    package static let maximumRequests = 1 << 22
+
+    /// Whether the trace held more preflights than `maximumRequests`.
+    package var truncated = false
 
     /// Reads the preflights of `path` (actual requests are counted, not replayed).
-    package init(path: String, format: TraceFormat?, strict: Bool, policy: CORSPolicy, keepingRecords: Bool = false) throws(HostError) {
+    package init(path: String, format: TraceFormat?, strict: Bool, policy: CORSPolicy) throws(HostError) {
         var requests: [PreflightRequest] = []
         var times: [Double] = []
         var allTimed = true
-        var records: [TraceRecord] = []
         summary = try TraceFile.read(path, format: format, strict: strict) { record in
-            if keepingRecords { records.append(record) }
             guard record.kind == .preflight else { return }
+            guard requests.count < Self.maximumRequests else { return }
             requests.append(PreflightRequest(origin: record.origin, method: record.method, requestHeaders: record.headers))
             if let t = record.time { times.append(t) } else { allTimed = false }
         }
-        self.records = records
-        if keepingRecords && requests.isEmpty && !records.isEmpty {
-            // Only actual requests: the browser model needs no preflights, but a stream needs one request.
-            requests.append(PreflightRequest(origin: records[0].origin, method: records[0].method))
-        }
+        truncated = summary.preflights > requests.count
         guard !requests.isEmpty else {
             throw HostError("\(summary)\n\(path) holds no usable preflight (OPTIONS with Origin and Access-Control-Request-Method): nothing to replay")
         }
@@ -48,5 +49,48 @@ package struct TraceSource {
         } else {
             self.times = nil
         }
+    }
+}
+
+/// `simulate --trace`: the trace's preflights streamed through the
+/// simulation as the file is read, so memory holds its distinct keys (and,
+/// for traces up to the optimum's limit, 12 bytes per preflight).
+package enum TraceReplay {
+    package struct Outcome {
+        package var summary: TraceFile.Summary
+        package var points: [Simulation.Point]
+        package var distinctKeys: Int
+        /// Whether the optimum was computed (the trace was short enough).
+        package var optimum: Bool
+        package var seconds: Double
+    }
+
+    package static func simulate(path: String, format: TraceFormat?, strict: Bool, policy: CORSPolicy, simulation: Simulation,
+                                 optimumLimit: Int = 4_000_000) throws(HostError) -> Outcome {
+        let evaluator = PreflightEvaluator(policy: policy)
+        let replay = Simulation.StreamingReplay(simulation, optimumLimit: optimumLimit)
+        var ids: [String: Int] = [:]
+        var allowedOfKey: [Bool] = []
+        let summary = try TraceFile.read(path, format: format, strict: strict) { record in
+            guard record.kind == .preflight else { return }
+            // The cache's key: origin, method and the header list's set of names.
+            let headers = record.headers.map { RequestHeaderList.normalized($0) ?? "\u{1}" + $0 } ?? "\u{2}"
+            let text = record.origin + "\u{0}" + record.method + "\u{0}" + headers
+            let key: Int
+            if let id = ids[text] {
+                key = id
+            } else {
+                // Each key is decided once, on first sight.
+                key = ids.count
+                ids[text] = key
+                allowedOfKey.append(evaluator.evaluate(PreflightRequest(origin: record.origin, method: record.method, requestHeaders: record.headers)).isAllowed)
+            }
+            replay.add(key: key, allowed: allowedOfKey[key], time: record.time)
+        }
+        guard replay.requests > 0 else {
+            throw HostError("\(summary)\n\(path) holds no usable preflight (OPTIONS with Origin and Access-Control-Request-Method): nothing to replay")
+        }
+        let (points, optimum) = replay.finish()
+        return Outcome(summary: summary, points: points, distinctKeys: replay.distinctKeys, optimum: optimum, seconds: replay.lastSeconds)
     }
 }

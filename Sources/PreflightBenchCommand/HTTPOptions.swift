@@ -86,13 +86,16 @@ struct TraceOptions: ParsableArguments {
     }
 
     /// The trace's preflights as a stream, after a line on standard error about what it held.
-    func load(keepingRecords: Bool = false) throws -> TraceSource? {
+    func load() throws -> TraceSource? {
         guard let trace, let policy else { return nil }
         let checked = try loadPolicy(policy)
         let source = try reportingFailures {
-            try TraceSource(path: trace, format: traceFormat, strict: strict, policy: checked, keepingRecords: keepingRecords)
+            try TraceSource(path: trace, format: traceFormat, strict: strict, policy: checked)
         }
         StandardError.line(source.summary.description)
+        if source.truncated {
+            StandardError.line("replaying the first \(TraceSource.maximumRequests) of its \(source.summary.preflights) preflights, cycled (`simulate --trace` streams all of them)")
+        }
         return source
     }
 }

@@ -84,23 +84,18 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         if !browsers.isEmpty { return try runBrowsers() }
-        let trace = try traceOptions.load()
+        if traceOptions.trace != nil { return try runTrace() }
         let (base, stream) = try reportingFailures {
             if let out { try Files.prepareDirectory(out) }
-            if let trace { return (trace.stream.scenario, trace.stream) }
             let base = try ScenarioSource.load(scenario)
             return (base, try ScenarioSource.stream(for: base))
         }
         signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
-        var simulation = Simulation(capacities: capacity, evictions: eviction, maxAges: maxAge, duration: duration, rate: rate)
-        if let trace {
-            simulation.times = trace.times ?? (0..<trace.summary.preflights).map { Double($0) / rate }
-        }
+        let simulation = Simulation(capacities: capacity, evictions: eviction, maxAges: maxAge, duration: duration, rate: rate)
         StandardError.line("replaying \(base.name): \(simulation.requestCount) requests per point")
         let points = simulation.run(stream: stream, progress: { StandardError.line($0) }, stop: { interrupted.load(ordering: .relaxed) })
-        let virtualSeconds = simulation.times.map { ($0.last ?? 0) } ?? duration
         let report = Simulation.Report(scenario: base.name, distinctKeys: stream.distinctKeys, streamLength: stream.count,
-                                       duration: virtualSeconds, rate: Double(simulation.requestCount) / max(virtualSeconds, 1e-9), command: MachineFacts.commandLine, points: points)
+                                       duration: duration, rate: rate, command: MachineFacts.commandLine, points: points)
         switch output.format {
         case .table: print(report.table.text)
         case .json: print(report.jsonValue.prettyJSONText)
@@ -115,20 +110,30 @@ struct SimulateCommand: ParsableCommand {
 
     /// `--browsers`: the browsers' caches over the traffic, per Max-Age.
     func runBrowsers() throws {
-        let traffic: BrowserTraffic
-        let source: String
-        if let trace = try traceOptions.load(keepingRecords: true) {
-            traffic = BrowserTraffic.from(records: trace.records, policy: trace.stream.policy, rate: rate)
-            source = trace.summary.path
+        // The preflights that reach the server replay through its cache at the first --capacity and --eviction.
+        let server = (capacity: capacity[0], eviction: eviction[0])
+        let serverText = "server cache \(capacity[0]) entries, \(eviction[0])"
+        let report: BrowserReport
+        if let path = traceOptions.trace, let policyPath = traceOptions.policy {
+            // Streamed: memory holds the clients' caches and the distinct keys, not the trace.
+            let run = BrowserStreamingRun(policy: try loadPolicy(policyPath), browsers: browsers, maxAges: maxAge, server: server, rate: rate)
+            let summary = try reportingFailures {
+                try TraceFile.read(path, format: traceOptions.traceFormat, strict: traceOptions.strict) { run.add($0) }
+            }
+            StandardError.line(summary.description)
+            guard summary.preflights + summary.actualRequests > 0 else {
+                StandardError.line("\(path) holds no cross-origin request: nothing to model")
+                throw ExitCode(1)
+            }
+            report = BrowserReport(points: run.finish(), source: "\(path); \(serverText)")
         } else {
             let stream = try reportingFailures { try ScenarioSource.stream(for: ScenarioSource.load(scenario)) }
             let count = Int(min(duration * rate, 5_000_000))
-            traffic = BrowserTraffic.from(stream: stream, count: count, rate: rate)
-            source = "\(scenario): \(count) requests at \(formatNumber(rate))/s from \(stream.scenario.clients) clients to \(stream.scenario.paths) paths"
+            let traffic = BrowserTraffic.from(stream: stream, count: count, rate: rate)
+            report = BrowserReport(points: traffic.run(browsers: browsers, maxAges: maxAge, server: server),
+                                   source: "\(scenario): \(count) requests at \(formatNumber(rate))/s from \(stream.scenario.clients) clients "
+                                       + "to \(stream.scenario.paths) paths; \(serverText)")
         }
-        // The preflights that reach the server replay through its cache at the first --capacity and --eviction.
-        let report = BrowserReport(points: traffic.run(browsers: browsers, maxAges: maxAge, server: (capacity[0], eviction[0])),
-                                   source: source + "; server cache \(capacity[0]) entries, \(eviction[0])")
         switch output.format {
         case .table: print(report.table.text)
         case .json: print(report.jsonValue.prettyJSONText)
@@ -140,6 +145,32 @@ struct SimulateCommand: ParsableCommand {
                 try Files.write(report.files(), to: out)
             }
             StandardError.line("wrote \(out)/browsers.json, browsers.csv and browsers-preflights.svg")
+        }
+    }
+
+    /// `--trace`: the trace streamed through every point as it is read.
+    func runTrace() throws {
+        guard let path = traceOptions.trace, let policyPath = traceOptions.policy else { return }
+        let policy = try loadPolicy(policyPath)
+        if let out { try reportingFailures { try Files.prepareDirectory(out) } }
+        let simulation = Simulation(capacities: capacity, evictions: eviction, maxAges: maxAge, duration: duration, rate: rate)
+        let outcome = try reportingFailures {
+            try TraceReplay.simulate(path: path, format: traceOptions.traceFormat, strict: traceOptions.strict, policy: policy, simulation: simulation)
+        }
+        StandardError.line(outcome.summary.description)
+        if !outcome.optimum { StandardError.line("no optimum: the trace holds more than 4,000,000 preflights (the optimum needs each one's next use)") }
+        let requests = outcome.points.first?.requests ?? 0
+        let report = Simulation.Report(scenario: outcome.summary.path, distinctKeys: outcome.distinctKeys, streamLength: requests,
+                                       duration: outcome.seconds, rate: Double(requests) / max(outcome.seconds, 1e-9),
+                                       command: MachineFacts.commandLine, points: outcome.points)
+        switch output.format {
+        case .table: print(report.table.text)
+        case .json: print(report.jsonValue.prettyJSONText)
+        case .csv: print(report.table.csv)
+        }
+        if let out {
+            try reportingFailures { try Files.write(report.files(), to: out) }
+            StandardError.line("wrote \(out)/simulate.json, simulate.csv, simulate.md and the charts")
         }
     }
 }

@@ -128,36 +128,54 @@ package struct BrowserCacheModel {
     /// Runs `requests` (in time order) and returns how many preflights were sent;
     /// `sent(i)` sees each request that sent one.
     package func run(_ requests: [BrowserRequest], sent: (Int) -> Void = { _ in }) -> Int {
-        var caches: [Int: ClientCache] = [:]
-        var rng = SplitMix64(seed: seed)
+        var session = Session(model: self)
         var preflights = 0
-        for (i, r) in requests.enumerated() where r.needsPreflight {
+        for (i, r) in requests.enumerated() where session.handle(r) {
+            preflights += 1
+            sent(i)
+        }
+        return preflights
+    }
+
+    /// The caches of every client as requests arrive one by one (a trace
+    /// streaming in): memory holds the clients' caches, not the requests.
+    package struct Session {
+        let model: BrowserCacheModel
+        var caches: [Int: ClientCache] = [:]
+        var rng: SplitMix64
+
+        package init(model: BrowserCacheModel) {
+            self.model = model
+            rng = SplitMix64(seed: model.seed)
+        }
+
+        /// Whether request `r` sends a preflight (its result is then cached when allowed).
+        package mutating func handle(_ r: BrowserRequest) -> Bool {
+            guard r.needsPreflight else { return false }
             var cache = caches[r.client] ?? ClientCache()
             defer { caches[r.client] = cache }
             if var entry = cache.entries[r.key] {
-                if covers(entry, r) {
+                if model.covers(entry, r) {
                     entry.lastUse = r.time
                     cache.entries[r.key] = entry
-                    continue
+                    return false
                 }
                 // Chromium and WebKit drop a stale or insufficient entry; Firefox keeps its other tokens.
-                if browser != .firefox { remove(r.key, from: &cache) }
+                if model.browser != .firefox { model.remove(r.key, from: &cache) }
             }
-            preflights += 1
-            sent(i)
-            guard r.allowed, lifetime > 0, !(browser == .chromium && r.longURL) else { continue }
-            let expiry = r.time + lifetime
-            if browser == .firefox, var entry = cache.entries[r.key] {
+            guard r.allowed, model.lifetime > 0, !(model.browser == .chromium && r.longURL) else { return true }
+            let expiry = r.time + model.lifetime
+            if model.browser == .firefox, var entry = cache.entries[r.key] {
                 entry.methods[r.method] = expiry
                 for h in r.headers { entry.headers[h] = expiry }
                 entry.lastUse = r.time
                 cache.entries[r.key] = entry
-                continue
+                return true
             }
-            insert(r.key, Entry(expiry: expiry, methods: [r.method: expiry], headers: Dictionary(uniqueKeysWithValues: r.headers.map { ($0, expiry) }),
-                                lastUse: r.time), into: &cache, now: r.time, rng: &rng)
+            model.insert(r.key, Entry(expiry: expiry, methods: [r.method: expiry], headers: Dictionary(uniqueKeysWithValues: r.headers.map { ($0, expiry) }),
+                                      lastUse: r.time), into: &cache, now: r.time, rng: &rng)
+            return true
         }
-        return preflights
     }
 
     func covers(_ entry: Entry, _ r: BrowserRequest) -> Bool {

@@ -156,3 +156,91 @@ package struct BrowserReport: Sendable {
         return files
     }
 }
+
+/// A trace's traffic through every browser and Max-Age as the trace streams
+/// in, in memory bounded by its clients' caches and its distinct keys (not
+/// its length): each record is handed to every (browser, Max-Age) session,
+/// and the preflights they send to that combination's server-cache replay.
+///
+/// Which records are the traffic is known only at the end (actual requests
+/// when the trace has any, else its preflights), so both sets run.
+package final class BrowserStreamingRun {
+    struct Combination {
+        var browser: BrowserEngine
+        var maxAge: Int
+        var session: BrowserCacheModel.Session
+        var preflights = 0
+        var server: Simulation.StreamingReplay?
+    }
+
+    let evaluator: PreflightEvaluator
+    let rate: Double
+    var sets: [[Combination]] = [[], []]  // [actual requests, preflights]
+    var counts = [0, 0], needing = [0, 0]
+    var ids = Interner()
+    var serverKeys: [String: Int] = [:]
+    var allowedOfServerKey: [Bool] = []
+    var firstTime: Double?
+    var lastTime = 0.0
+    var index = 0
+
+    package init(policy: CORSPolicy, browsers: [BrowserEngine], maxAges: [Int], server: (capacity: Int, eviction: EvictionPolicy)?, rate: Double) {
+        evaluator = PreflightEvaluator(policy: policy)
+        self.rate = rate
+        for s in 0..<2 {
+            for browser in browsers {
+                for maxAge in maxAges {
+                    let replay = server.map {
+                        Simulation.StreamingReplay(Simulation(capacities: [$0.capacity], evictions: [$0.eviction], maxAges: [maxAge], duration: 1, rate: rate),
+                                                   optimumLimit: 0)
+                    }
+                    sets[s].append(Combination(browser: browser, maxAge: maxAge, session: .init(model: BrowserCacheModel(browser: browser, maxAge: maxAge)),
+                                               server: replay))
+                }
+            }
+        }
+    }
+
+    package func add(_ r: TraceRecord) {
+        let time: Double
+        if let t = r.time {
+            let first = firstTime ?? t
+            firstTime = first
+            time = max(lastTime, t - first)
+        } else {
+            time = Double(index) / rate
+        }
+        lastTime = time
+        index += 1
+        let set = r.kind == .actual ? 0 : 1
+        let names = (r.headers ?? "").split(separator: ",").map { $0.trimmingCharacters(in: " \t").lowercased() }.filter { !$0.isEmpty }
+        let simpleMethod = r.method == "GET" || r.method == "HEAD" || r.method == "POST"
+        let serverText = r.origin + "\u{0}" + r.method + "\u{0}" + (r.headers.map { RequestHeaderList.normalized($0) ?? "\u{1}" + $0 } ?? "\u{2}")
+        let serverKey: Int
+        if let id = serverKeys[serverText] { serverKey = id } else {
+            serverKey = serverKeys.count
+            serverKeys[serverText] = serverKey
+            allowedOfServerKey.append(evaluator.evaluate(PreflightRequest(origin: r.origin, method: r.method, requestHeaders: r.headers)).isAllowed)
+        }
+        let request = BrowserRequest(time: time, client: ids.id(r.client ?? ""), key: ids.id(r.origin + " " + (r.url ?? "")), method: ids.id(r.method),
+                                     headers: names.map { ids.id($0) }, needsPreflight: set == 1 || !simpleMethod || !names.isEmpty,
+                                     allowed: allowedOfServerKey[serverKey], longURL: (r.url?.utf8.count ?? 0) >= 1024)
+        counts[set] += 1
+        if request.needsPreflight { needing[set] += 1 }
+        for c in sets[set].indices where sets[set][c].session.handle(request) {
+            sets[set][c].preflights += 1
+            sets[set][c].server?.add(key: serverKey, allowed: allowedOfServerKey[serverKey], time: time)
+        }
+    }
+
+    /// Per browser and Max-Age: the actual requests' figures when the trace had any, else its preflights'.
+    package func finish() -> [BrowserPoint] {
+        let set = counts[0] > 0 ? 0 : 1
+        return sets[set].map { c in
+            var point = BrowserPoint(browser: c.browser, maxAge: c.maxAge, requests: counts[set], needingPreflight: needing[set],
+                                     preflights: c.preflights, seconds: max(lastTime, 1e-9))
+            if let server = c.server, c.preflights > 0 { point.serverHitRate = server.finish().points.first?.hitRate }
+            return point
+        }
+    }
+}

@@ -14,7 +14,9 @@ package struct SimulatedShard {
     var entryOfKey: [Int32]
     var keyOfEntry: [Int32]
     var expiry: [UInt64]
-    /// Each key's hash: it picks doorkeeper bits and ghost fingerprints, as the cache's hash of the key's bytes does.
+    /// Each key's hash: it picks doorkeeper bits and ghost fingerprints, as
+    /// the cache's hash of the key's bytes does. Empty: `hash(of:)` mixes
+    /// the key id (as `hashes(keys:)` does), for keys that arrive as a trace streams.
     let hashes: [UInt64]
     package private(set) var peak = 0
     package private(set) var evicted = 0
@@ -27,7 +29,7 @@ package struct SimulatedShard {
         frequencies.initialize(repeating: 0, count: capacity)
         queues = EvictionQueues(capacity: capacity, eviction: eviction, admission: admission, frequencies: PlainFrequencies(bytes: frequencies))
         self.hashes = hashes
-        entryOfKey = [Int32](repeating: -1, count: hashes.count)
+        entryOfKey = [Int32](repeating: -1, count: max(hashes.count, 1024))
         keyOfEntry = [Int32](repeating: -1, count: capacity)
         expiry = [UInt64](repeating: 0, count: capacity)
     }
@@ -41,6 +43,7 @@ package struct SimulatedShard {
 
     /// A hit when key `k` is cached and fresh (then touched); a stale entry stays, to be refreshed by `insert`.
     package mutating func lookup(_ k: Int, now: UInt64) -> Bool {
+        guard k < entryOfKey.count else { return false }
         let id = entryOfKey[k]
         guard id >= 0, now < expiry[Int(id)] else { return false }
         queues.touch(UInt32(id))
@@ -50,6 +53,7 @@ package struct SimulatedShard {
     /// Caches key `k` after a miss until `expiry`: refreshed in place when
     /// its stale entry is still queued, else admitted and placed.
     package mutating func insert(_ k: Int, expiry until: UInt64, now: UInt64) {
+        if k >= entryOfKey.count { entryOfKey.append(contentsOf: repeatElement(-1, count: max(k + 1, 2 * entryOfKey.count) - entryOfKey.count)) }
         if entryOfKey[k] >= 0 {
             let id = Int(entryOfKey[k])
             if now >= expiry[id] { expired += 1 }
@@ -57,14 +61,14 @@ package struct SimulatedShard {
             queues.setExpiry(UInt32(id), until)
             return
         }
-        let hash = hashes[k]
+        let hash = hash(of: k)
         guard queues.admit(hash) else {
             rejected += 1
             return
         }
         let id = withUnsafeMutablePointer(to: &self) { shard in
             shard.pointee.queues.place(hash: hash, expiry: until, now: now, preferred: UInt32(truncatingIfNeeded: hash % UInt64(shard.pointee.keyOfEntry.count)),
-                                       hashBits: { UInt32(truncatingIfNeeded: shard.pointee.hashes[Int(shard.pointee.keyOfEntry[Int($0)])]) }) {
+                                       hashBits: { UInt32(truncatingIfNeeded: shard.pointee.hash(of: Int(shard.pointee.keyOfEntry[Int($0)]))) }) {
                 victim, wasEvicted in
                 if wasEvicted { shard.pointee.evicted += 1 } else { shard.pointee.expired += 1 }
                 shard.pointee.entryOfKey[Int(shard.pointee.keyOfEntry[Int(victim)])] = -1
@@ -79,9 +83,15 @@ package struct SimulatedShard {
 }
 
 extension SimulatedShard {
+    @inline(__always)
+    func hash(of k: Int) -> UInt64 { k < hashes.count ? hashes[k] : Self.mixedHash(k) }
+
+    @inline(__always)
+    static func mixedHash(_ k: Int, seed: UInt64 = 0x5EED) -> UInt64 { SplitMix64.mix(UInt64(k) &+ seed &* 0x9E37_79B9_7F4A_7C15) }
+
     /// A stand-in for the cache's seeded hash of a key's bytes: key ids mixed
     /// (SplitMix64's finalizer), so doorkeeper and ghost collide as hashed keys do.
     package static func hashes(keys: Int, seed: UInt64 = 0x5EED) -> [UInt64] {
-        (0..<keys).map { k in SplitMix64.mix(UInt64(k) &+ seed &* 0x9E37_79B9_7F4A_7C15) }
+        (0..<keys).map { mixedHash($0, seed: seed) }
     }
 }

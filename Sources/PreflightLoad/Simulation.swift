@@ -64,24 +64,14 @@ package struct Simulation: Sendable {
         // Decide each key once: its TTL class (allowed or denied) is all the replay needs.
         let evaluator = PreflightEvaluator(policy: stream.policy)
         let allowed = stream.keyRepresentatives.map { evaluator.evaluate(stream.request($0)).isAllowed }
-        let keys = stream.keyIDs.count
-        // Next occurrence of each position's key in the cycled stream (positions of the next cycle count from `keys`).
-        var nextInBase = [Int](repeating: 0, count: keys)
-        var last = [Int](repeating: -1, count: stream.distinctKeys)
-        var first = [Int](repeating: -1, count: stream.distinctKeys)
-        for i in stride(from: keys - 1, through: 0, by: -1) {
-            let k = Int(stream.keyIDs[i])
-            nextInBase[i] = last[k]
-            last[k] = i
-        }
-        for i in 0..<keys where first[Int(stream.keyIDs[i])] < 0 { first[Int(stream.keyIDs[i])] = i }
-        for i in 0..<keys where nextInBase[i] < 0 { nextInBase[i] = keys + first[Int(stream.keyIDs[i])] }
+        let nextInBase = Self.nextOccurrences(stream.keyIDs, distinctKeys: stream.distinctKeys)
         var points: [Point] = []
         for maxAge in maxAges {
             let allowedTTL = Double(CORSPolicy.effectiveMaxAge(maxAge))
             for capacity in capacities {
                 if stop() { return points }
-                let optimal = belady(stream: stream, nextInBase: nextInBase, allowed: allowed, capacity: capacity, allowedTTL: allowedTTL)
+                let optimal = belady(keyIDs: stream.keyIDs, distinctKeys: stream.distinctKeys, nextInBase: nextInBase, allowed: allowed,
+                                     capacity: capacity, allowedTTL: allowedTTL)
                 for eviction in evictions {
                     if stop() { return points }
                     var point = replay(stream: stream, allowed: allowed, capacity: capacity, eviction: eviction, allowedTTL: allowedTTL)
@@ -95,19 +85,36 @@ package struct Simulation: Sendable {
         return points
     }
 
+    /// Next occurrence of each position's key in the cycled sequence
+    /// (positions of the next cycle count from `keys.count`).
+    static func nextOccurrences(_ keyIDs: [UInt32], distinctKeys: Int) -> [Int] {
+        let keys = keyIDs.count
+        var nextInBase = [Int](repeating: 0, count: keys)
+        var last = [Int](repeating: -1, count: distinctKeys)
+        var first = [Int](repeating: -1, count: distinctKeys)
+        for i in stride(from: keys - 1, through: 0, by: -1) {
+            let k = Int(keyIDs[i])
+            nextInBase[i] = last[k]
+            last[k] = i
+        }
+        for i in 0..<keys where first[Int(keyIDs[i])] < 0 { first[Int(keyIDs[i])] = i }
+        for i in 0..<keys where nextInBase[i] < 0 { nextInBase[i] = keys + first[Int(keyIDs[i])] }
+        return nextInBase
+    }
+
     /// The offline optimum: on a miss, cache the key unless every cached key is
     /// requested again (before it expires) sooner; evict the key whose next
     /// useful request is farthest, where a request after expiry is useless.
-    func belady(stream: RequestStream, nextInBase: [Int], allowed: [Bool], capacity: Int, allowedTTL: Double) -> Double {
+    func belady(keyIDs: [UInt32], distinctKeys: Int, nextInBase: [Int], allowed: [Bool], capacity: Int, allowedTTL: Double) -> Double {
         let n = requestCount
-        let base = stream.keyIDs.count
+        let base = keyIDs.count
         var heap = Heap<NextUse>()
-        var cachedUntil = [Double](repeating: -1, count: stream.distinctKeys)
-        var cachedNext = [Int](repeating: -1, count: stream.distinctKeys)
+        var cachedUntil = [Double](repeating: -1, count: distinctKeys)
+        var cachedNext = [Int](repeating: -1, count: distinctKeys)
         var count = 0
         var hits = 0
         for i in 0..<n {
-            let k = Int(stream.keyIDs[i % base])
+            let k = Int(keyIDs[i % base])
             let now = time(of: i)
             let next = i - i % base + nextInBase[i % base]
             let ttl = allowed[k] ? allowedTTL : deniedTTL
@@ -216,7 +223,8 @@ extension Simulation.Point {
         .object([
             ("capacity", .int(capacity)), ("eviction", .string(eviction.rawValue)), ("maxAge", .int(maxAge)),
             ("requests", .int(requests)), ("hitRate", .double(hitRate, fractionDigits: 4)),
-            ("optimalHitRate", .double(optimalHitRate, fractionDigits: 4)), ("peakEntries", .int(peakEntries)),
+            // NaN: a trace too long for the optimum (see `StreamingReplay`).
+            ("optimalHitRate", optimalHitRate.isNaN ? .null : .double(optimalHitRate, fractionDigits: 4)), ("peakEntries", .int(peakEntries)),
             ("series", .array(series.map { .object([("time", .double($0.time, fractionDigits: 1)), ("hitRate", .double($0.hitRate, fractionDigits: 4)),
                                                     ("entries", .int($0.entries))]) })),
         ])
@@ -228,7 +236,8 @@ extension Simulation {
         TextTable(header: ["capacity", "eviction", "max-age", "requests", "hit %", "optimal %", "of optimal", "peak entries"],
                   rows: points.map { p in
                       [String(p.capacity), p.eviction.rawValue, String(p.maxAge), String(p.requests), formatNumber(p.hitRate * 100),
-                       formatNumber(p.optimalHitRate * 100), p.optimalHitRate > 0 ? formatNumber(p.hitRate / p.optimalHitRate * 100) + " %" : "-",
+                       p.optimalHitRate.isNaN ? "-" : formatNumber(p.optimalHitRate * 100),
+                       p.optimalHitRate > 0 ? formatNumber(p.hitRate / p.optimalHitRate * 100) + " %" : "-",
                        String(p.peakEntries)]
                   }, rightAligned: [0, 2, 3, 4, 5, 6, 7])
     }
@@ -243,8 +252,8 @@ extension Simulation {
                 series.append(SVGChart.Series(name: "\(eviction) max-age \(maxAge)",
                                               points: atAge.filter { $0.eviction == eviction }.map { (Double($0.capacity), $0.hitRate * 100) }.sorted { $0.0 < $1.0 }))
             }
-            let optimal = Dictionary(atAge.map { ($0.capacity, $0.optimalHitRate) }, uniquingKeysWith: { a, _ in a })
-            series.append(SVGChart.Series(name: "optimal max-age \(maxAge)", points: optimal.map { (Double($0.key), $0.value * 100) }.sorted { $0.0 < $1.0 }))
+            let optimal = Dictionary(atAge.filter { !$0.optimalHitRate.isNaN }.map { ($0.capacity, $0.optimalHitRate) }, uniquingKeysWith: { a, _ in a })
+            if !optimal.isEmpty { series.append(SVGChart.Series(name: "optimal max-age \(maxAge)", points: optimal.map { (Double($0.key), $0.value * 100) }.sorted { $0.0 < $1.0 })) }
         }
         out += SVGChart(title: "simulated hit rate vs capacity", xLabel: "capacity (entries)", yLabel: "hit rate %",
                         series: series, logX: true, yCap: 100).split(name: "simulate-hit-rate-vs-capacity.svg")

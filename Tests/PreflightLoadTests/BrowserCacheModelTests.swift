@@ -89,3 +89,33 @@ import Testing
         #expect(points[1].preflights == 2 && points[1].serverHitRate == 0)
     }
 }
+
+/// The streaming run (`simulate --browsers --trace`) agrees with the in-memory model.
+@Suite struct BrowserStreamingTests {
+    @Test func streamingMatchesTheInMemoryRun() throws {
+        let policy = try CORSPolicy(validating: PolicyConfiguration(origins: ["https://a.example", "https://b.example"], methods: ["PUT", "DELETE"],
+                                                                    requestHeaders: ["x-a", "x-b"], maxAge: 600))
+        var records: [TraceRecord] = []
+        var t = 0.0
+        for i in 0..<3000 {
+            t += Double((i * 7919) % 13) * 10
+            let origin = ["https://a.example", "https://b.example", "https://c.example"][i % 3]
+            let headers = [nil, "x-a", "x-a,x-b", "x-c"][(i / 3) % 4]
+            records.append(TraceRecord(kind: i % 5 == 0 ? .actual : .preflight, time: t, origin: origin, method: ["PUT", "DELETE", "GET"][(i / 7) % 3],
+                                       headers: i % 5 == 0 ? nil : headers, url: "/p\(i % 4)", client: "c\(i % 6)"))
+        }
+        for subset in [records, records.filter { $0.kind == .preflight }] {
+            let reference = BrowserTraffic.from(records: subset, policy: policy, rate: 1)
+                .run(browsers: BrowserEngine.allCases, maxAges: [5, 600, 86400], server: (capacity: 50, eviction: .s3fifo))
+            let run = BrowserStreamingRun(policy: policy, browsers: BrowserEngine.allCases, maxAges: [5, 600, 86400], server: (capacity: 50, eviction: .s3fifo), rate: 1)
+            for r in subset { run.add(r) }
+            let streamed = run.finish()
+            #expect(streamed.count == reference.count)
+            for (a, b) in zip(streamed, reference) {
+                #expect(a.browser == b.browser && a.maxAge == b.maxAge && a.requests == b.requests && a.needingPreflight == b.needingPreflight)
+                #expect(a.preflights == b.preflights, "\(a.browser) \(a.maxAge)")
+                #expect(a.serverHitRate.map { abs($0 - (b.serverHitRate ?? -1)) < 1e-12 } ?? (b.serverHitRate == nil), "\(a.browser) \(a.maxAge)")
+            }
+        }
+    }
+}

@@ -53,6 +53,34 @@ import Testing
         }
     }
 
+    /// `simulate --trace` streams the file through every point (memory:
+    /// distinct keys): the same hit rates and optimum as replaying it from
+    /// memory, and past the optimum's limit the same hit rates without it.
+    @Test func streamingReplayMatchesTheInMemoryReplay() throws {
+        let stream = try RequestStream(scenario: smallScenario("realistic"))
+        let count = 5000, rate = 50.0
+        let path = try Self.write(stream, count: count, format: .jsonl, rate: rate)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var simulation = Simulation(capacities: [100, 1000], evictions: [.lru, .sieve, .s3fifo], maxAges: [5, 600], duration: 1, rate: rate)
+        simulation.samples = 10
+        let streamed = try TraceReplay.simulate(path: path, format: nil, strict: true, policy: stream.policy, simulation: simulation)
+        let trace = try TraceSource(path: path, format: nil, strict: true, policy: stream.policy)
+        var inMemory = simulation
+        let times = try #require(trace.times)
+        inMemory.times = times
+        let reference = inMemory.run(stream: trace.stream)
+        #expect(streamed.optimum && streamed.points.count == reference.count && streamed.distinctKeys == trace.stream.distinctKeys)
+        for (a, b) in zip(streamed.points, reference) {
+            #expect(a.capacity == b.capacity && a.eviction == b.eviction && a.maxAge == b.maxAge && a.requests == count)
+            #expect(abs(a.hitRate - b.hitRate) < 1e-12, "\(a.capacity) \(a.eviction) \(a.maxAge)")
+            #expect(abs(a.optimalHitRate - b.optimalHitRate) < 1e-12)
+            #expect(a.peakEntries == b.peakEntries)
+        }
+        let long = try TraceReplay.simulate(path: path, format: nil, strict: true, policy: stream.policy, simulation: simulation, optimumLimit: 1000)
+        #expect(!long.optimum && long.points.allSatisfy { $0.optimalHitRate.isNaN })
+        #expect(zip(long.points, reference).allSatisfy { abs($0.hitRate - $1.hitRate) < 1e-12 })
+    }
+
     @Test func libCacheSimLinesCarryOneIDPerKey() {
         let a = TraceWriter.line(TraceRecord(time: 12.7, origin: "o", method: "PUT"), format: .libcachesim, key: 42)
         #expect(a == "12,42,1")
