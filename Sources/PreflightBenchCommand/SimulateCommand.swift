@@ -96,15 +96,7 @@ struct SimulateCommand: ParsableCommand {
         let points = simulation.run(stream: stream, progress: { StandardError.line($0) }, stop: { interrupted.load(ordering: .relaxed) })
         let report = Simulation.Report(scenario: base.name, distinctKeys: stream.distinctKeys, streamLength: stream.count,
                                        duration: duration, rate: rate, command: MachineFacts.commandLine, points: points)
-        switch output.format {
-        case .table: print(report.table.text)
-        case .json: print(report.jsonValue.prettyJSONText)
-        case .csv: print(report.table.csv)
-        }
-        if let out {
-            try reportingFailures { try Files.write(report.files(), to: out) }
-            StandardError.line("wrote \(out)/simulate.json, simulate.csv, simulate.md and the charts")
-        }
+        try emit(report)
         if interrupted.load(ordering: .relaxed) { throw ExitCode(130) }
     }
 
@@ -163,6 +155,11 @@ struct SimulateCommand: ParsableCommand {
         let report = Simulation.Report(scenario: outcome.summary.path, distinctKeys: outcome.distinctKeys, streamLength: requests,
                                        duration: outcome.seconds, rate: Double(requests) / max(outcome.seconds, 1e-9),
                                        command: MachineFacts.commandLine, points: outcome.points)
+        try emit(report)
+    }
+
+    /// Prints the report in --format and writes its files to --out.
+    func emit(_ report: Simulation.Report) throws {
         switch output.format {
         case .table: print(report.table.text)
         case .json: print(report.jsonValue.prettyJSONText)
