@@ -121,8 +121,9 @@ struct SimulateCommand: ParsableCommand {
         } else {
             let stream = try reportingFailures { try ScenarioSource.stream(for: ScenarioSource.load(scenario)) }
             let count = Int(min(duration * rate, 5_000_000))
-            let traffic = BrowserTraffic.from(stream: stream, count: count, rate: rate)
-            report = BrowserReport(points: traffic.run(browsers: browsers, maxAges: maxAge, server: server),
+            let run = BrowserStreamingRun(policy: stream.policy, browsers: browsers, maxAges: maxAge, server: server, rate: rate)
+            run.add(stream: stream, count: count, rate: rate)
+            report = BrowserReport(points: run.finish(),
                                    source: "\(scenario): \(count) requests at \(formatNumber(rate))/s from \(stream.scenario.clients) clients "
                                        + "to \(stream.scenario.paths) paths; \(serverText)")
         }

@@ -3,7 +3,6 @@ package import JSONValue
 package import PreflightTrace
 package import PreflightWorkload
 package import PreflightCache
-import InternalByteUtilities
 
 /// Cross-origin requests by client, as the browser model replays them.
 package struct BrowserTraffic: Sendable {
@@ -39,28 +38,6 @@ package struct BrowserTraffic: Sendable {
         return BrowserTraffic(requests: requests, seconds: max(requests.last?.time ?? 0, 1e-9), preflight: { i in
             PreflightRequest(origin: records[i].origin, method: records[i].method, requestHeaders: records[i].headers)
         }, policy: policy)
-    }
-
-    /// A scenario's preflight stream as requests: request `i` at `i / rate`,
-    /// from the client and to the path its scenario draws (`clients` and
-    /// `paths`), keyed by origin and path.
-    package static func from(stream: RequestStream, count: Int, rate: Double) -> BrowserTraffic {
-        let evaluator = PreflightEvaluator(policy: stream.policy)
-        var ids = Interner()
-        var requests: [BrowserRequest] = []
-        requests.reserveCapacity(count)
-        for i in 0..<count {
-            let r = stream.request(i & stream.mask)
-            let names = (r.requestHeaders ?? "").split(separator: ",").map { $0.trimmingCharacters(in: " \t").lowercased() }.filter { !$0.isEmpty }
-            let (client, path) = stream.scenario.clientAndPath(i)
-            let simpleMethod = r.method == "GET" || r.method == "HEAD" || r.method == "POST"
-            var request = BrowserRequest(time: Double(i) / rate, client: client, key: ids.id(r.origin + " /api/p\(path)"),
-                                         method: ids.id(r.method), headers: names.map { ids.id($0) }, needsPreflight: !simpleMethod || !names.isEmpty,
-                                         allowed: evaluator.evaluate(r).isAllowed)
-            request.source = i & stream.mask
-            requests.append(request)
-        }
-        return BrowserTraffic(requests: requests, seconds: max(Double(count) / rate, 1e-9), preflight: { stream.request($0) }, policy: stream.policy)
     }
 
     /// Every engine at every Max-Age; with `server`, the preflights that
@@ -230,6 +207,18 @@ package final class BrowserStreamingRun {
         for c in sets[set].indices where sets[set][c].session.handle(request) {
             sets[set][c].preflights += 1
             sets[set][c].server?.add(key: serverKey, allowed: allowedOfServerKey[serverKey], time: time)
+        }
+    }
+
+    /// A scenario's stream as traffic: request `i` at `i / rate`, from the
+    /// client and to the path its scenario draws (`clients`, `paths`),
+    /// preflighted when its method or headers need it.
+    package func add(stream: RequestStream, count: Int, rate: Double) {
+        for i in 0..<count {
+            let r = stream.request(i & stream.mask)
+            let (client, path) = stream.scenario.clientAndPath(i)
+            add(TraceRecord(kind: .actual, time: Double(i) / rate, origin: r.origin, method: r.method, headers: r.requestHeaders,
+                            url: "/api/p\(path)", client: "client-\(client)"))
         }
     }
 
