@@ -12,7 +12,7 @@ import PackageDescription
 //   PreflightWorkload        -> CORSPolicy, OriginMatching, JSONValue, InternalByteUtilities, OrderedCollections (package access)
 //   PreflightTrace           -> JSONValue (trace formats in and out: JSON Lines, CSV, nginx, HAR; package access)
 //   PreflightLoad            -> PreflightWorkload, PreflightCache, ..., Histogram, HeapModule, OrderedCollections (package access)
-//   PreflightHTTP            -> CORSPolicy, PreflightCache, PreflightWorkload, PreflightLoad, NIOCore, NIOPosix, NIOHTTP1
+//   PreflightHTTP            -> CORSPolicy, PreflightCache, PreflightWorkload, PreflightLoad, InternalByteUtilities, NIOCore, NIOPosix, NIOHTTP1
 //                               (serve and load over HTTP/1.1 on SwiftNIO; package access)
 //   BenchmarkHost            -> PreflightLoad, JSONValue, Subprocess (the machine: processes, files, facts;
 //                               BuildCommitPlugin records the commit it is built from)
@@ -68,7 +68,7 @@ let package = Package(
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strictness),
         .target(name: "PreflightHTTP", dependencies: [
-            "CORSPolicy", "PreflightCache", "PreflightWorkload", "PreflightLoad", "JSONValue",
+            "CORSPolicy", "PreflightCache", "PreflightWorkload", "PreflightLoad", "JSONValue", "InternalByteUtilities",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,3 +1,5 @@
+import InternalByteUtilities
+
 /// What a browser does with a preflight response: the Fetch standard's "CORS
 /// check" and the checks of its "CORS-preflight fetch" (cors-facts.md
 /// section 1), applied to the response's header values as bytes.
@@ -75,7 +77,7 @@ public enum BrowserPreflightCheck {
             let name = UnsafeRawBufferPointer(rebasing: requestHeaders[range])
             if listContains(names, name, caseInsensitive: true) { return true }
             // `authorization` is a CORS non-wildcard request-header name: `*` never covers it.
-            if namesHaveStar && !equalsIgnoringCase(name, "authorization") { return true }
+            if namesHaveStar && !ASCIICase.equal(name, lowercase: "authorization") { return true }
             covered = false
             return false
         }
@@ -87,7 +89,7 @@ public enum BrowserPreflightCheck {
         var found = false
         _ = RequestHeaderList.forEachName(in: list) { range in
             let element = UnsafeRawBufferPointer(rebasing: list[range])
-            found = caseInsensitive ? equalsIgnoringCase(element, item) : bytesEqual(element, item)
+            found = caseInsensitive ? ASCIICase.equal(element, item) : bytesEqual(element, item)
             return !found
         }
         return found
@@ -108,18 +110,5 @@ public enum BrowserPreflightCheck {
 
     static func equals(_ a: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
         bytesEqual(a, UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
-    static func equalsIgnoringCase(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        guard a.count == b.count else { return false }
-        for i in 0..<a.count {
-            let x = a[i], y = b[i]
-            if x != y && (x | 0x20 != y | 0x20 || !((x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A)) { return false }
-        }
-        return true
-    }
-
-    static func equalsIgnoringCase(_ a: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
-        equalsIgnoringCase(a, UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }

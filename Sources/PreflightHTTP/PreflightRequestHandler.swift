@@ -1,4 +1,5 @@
 import CORSPolicy
+import InternalByteUtilities
 import JSONValue
 import NIOCore
 import NIOHTTP1
@@ -99,13 +100,13 @@ final class PreflightRequestHandler: ChannelInboundHandler, RemovableChannelHand
         var origin: String?, method: String?, requestHeaders: String?
         var origins = 0, methods = 0
         for (name, value) in head.headers {
-            if name.utf8.count == 6 && equalsIgnoringCase(name, "origin") {
+            if name.utf8.count == 6 && ASCIICase.equal(name.utf8, lowercase: "origin") {
                 origins += 1
                 origin = value
-            } else if name.utf8.count == 29 && equalsIgnoringCase(name, "access-control-request-method") {
+            } else if name.utf8.count == 29 && ASCIICase.equal(name.utf8, lowercase: "access-control-request-method") {
                 methods += 1
                 method = value
-            } else if name.utf8.count == 30 && equalsIgnoringCase(name, "access-control-request-headers") {
+            } else if name.utf8.count == 30 && ASCIICase.equal(name.utf8, lowercase: "access-control-request-headers") {
                 // Several lines are one list (RFC 9110 section 5.3).
                 requestHeaders = requestHeaders.map { $0 + "," + value } ?? value
             }
@@ -121,17 +122,6 @@ final class PreflightRequestHandler: ChannelInboundHandler, RemovableChannelHand
             return PendingRequest(kind: .preflight, origin: origin, method: method, requestHeaders: requestHeaders, keepAlive: keepAlive, isHead: false)
         }
         return PendingRequest(kind: .actual, origin: origin, keepAlive: keepAlive, isHead: head.method == .HEAD)
-    }
-
-    static func equalsIgnoringCase(_ name: String, _ lowercase: StaticString) -> Bool {
-        var i = 0
-        let expected = UnsafeRawBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
-        for b in name.utf8 {
-            let folded = b &- UInt8(ascii: "A") < 26 ? b | 0x20 : b
-            if folded != expected[i] { return false }
-            i += 1
-        }
-        return i == expected.count
     }
 
     private func respond(to request: PendingRequest, context: ChannelHandlerContext) {

@@ -1,3 +1,5 @@
+import InternalByteUtilities
+
 /// The parts of an HTTP/1.1 response head that a load generator and a
 /// browser's CORS check read, found in the head's bytes without copying.
 struct ResponseHead {
@@ -65,9 +67,9 @@ struct ResponseHead {
                 field = value
             }
             switch name.count {
-            case 10 where equalsIgnoringCase(name, "connection"):
-                head.connectionClose = containsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes[value]), "close")
-            case 14 where equalsIgnoringCase(name, "content-length"):
+            case 10 where ASCIICase.equal(name, lowercase: "connection"):
+                head.connectionClose = ASCIICase.contains(UnsafeRawBufferPointer(rebasing: bytes[value]), lowercase: "close")
+            case 14 where ASCIICase.equal(name, lowercase: "content-length"):
                 var length = 0
                 for i in value {
                     let d = bytes[i] &- UInt8(ascii: "0")
@@ -75,12 +77,12 @@ struct ResponseHead {
                     length = length * 10 + Int(d)
                 }
                 head.contentLength = length
-            case 17 where equalsIgnoringCase(name, "transfer-encoding"):
-                head.chunked = containsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes[value]), "chunked")
-            case 27 where equalsIgnoringCase(name, "access-control-allow-origin"): set(&head.allowOrigin, &repeated)
-            case 28 where equalsIgnoringCase(name, "access-control-allow-methods"): set(&head.allowMethods, &repeated)
-            case 28 where equalsIgnoringCase(name, "access-control-allow-headers"): set(&head.allowHeaders, &repeated)
-            case 32 where equalsIgnoringCase(name, "access-control-allow-credentials"): set(&head.allowCredentials, &repeated)
+            case 17 where ASCIICase.equal(name, lowercase: "transfer-encoding"):
+                head.chunked = ASCIICase.contains(UnsafeRawBufferPointer(rebasing: bytes[value]), lowercase: "chunked")
+            case 27 where ASCIICase.equal(name, lowercase: "access-control-allow-origin"): set(&head.allowOrigin, &repeated)
+            case 28 where ASCIICase.equal(name, lowercase: "access-control-allow-methods"): set(&head.allowMethods, &repeated)
+            case 28 where ASCIICase.equal(name, lowercase: "access-control-allow-headers"): set(&head.allowHeaders, &repeated)
+            case 32 where ASCIICase.equal(name, lowercase: "access-control-allow-credentials"): set(&head.allowCredentials, &repeated)
             default: break
             }
             line = stop + 2
@@ -102,24 +104,5 @@ struct ResponseHead {
         var i = start
         while i + 1 < limit && !(bytes[i] == 0x0D && bytes[i + 1] == 0x0A) { i += 1 }
         return i
-    }
-
-    static func equalsIgnoringCase(_ a: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
-        guard a.count == lowercase.utf8CodeUnitCount else { return false }
-        let p = lowercase.utf8Start
-        for i in 0..<a.count {
-            let b = a[i]
-            if (b &- UInt8(ascii: "A") < 26 ? b | 0x20 : b) != p[i] { return false }
-        }
-        return true
-    }
-
-    static func containsIgnoringCase(_ a: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
-        let m = lowercase.utf8CodeUnitCount
-        guard a.count >= m else { return false }
-        for start in 0...(a.count - m) where equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: a[start..<(start + m)]), lowercase) {
-            return true
-        }
-        return false
     }
 }
