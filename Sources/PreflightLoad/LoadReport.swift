@@ -1,3 +1,4 @@
+import PreflightTrace
 import OrderedCollections
 package import JSONValue
 import OriginMatching
@@ -202,7 +203,7 @@ extension LoadReport {
             lines.append(members.map { member -> String in
                 switch member.value {
                 case .null: return ""
-                case let .string(s): return TextTable.csvField(s)
+                case let .string(s): return CSVColumns.quoted(s)
                 case let .number(n): return n
                 case let .bool(b): return b ? "true" : "false"
                 case let .array(items): return items.map(\.jsonText).joined(separator: " ")

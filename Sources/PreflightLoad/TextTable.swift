@@ -1,3 +1,4 @@
+import PreflightTrace
 import JSONValue
 
 /// Plain-text and CSV renderings of rows of cells, for the tool's output.
@@ -47,13 +48,9 @@ package struct TextTable: Sendable {
 
     /// RFC 4180 CSV with a header line.
     package var csv: String {
-        ([header] + rows).map { $0.map(TextTable.csvField).joined(separator: ",") }.joined(separator: "\n")
+        ([header] + rows).map { $0.map(CSVColumns.quoted).joined(separator: ",") }.joined(separator: "\n")
     }
 
-    static func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return s }
-        return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
-    }
 }
 
 extension String {

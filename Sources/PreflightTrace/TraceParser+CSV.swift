@@ -1,5 +1,6 @@
-/// The columns of a CSV trace, from its header row.
-struct CSVColumns {
+/// The columns of a CSV trace, from its header row; and RFC 4180 fields,
+/// read (`split`) and written (`quoted`), for traces and for report tables.
+package struct CSVColumns {
     static let names = ["time", "origin", "method", "headers", "url", "client", "kind"]
     var index: [String: Int] = [:]
     var count = 0
@@ -67,6 +68,12 @@ struct CSVColumns {
         }
         return .record(TraceRecord(kind: kind, time: time, origin: origin, method: method, headers: field(columns.headers), url: field(columns.url),
                                    client: field(columns.client)))
+    }
+
+    /// `s` as one CSV field: quoted (quotes doubled) when it holds a comma, quote or line break.
+    package static func quoted(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 
     /// The fields of one CSV row (RFC 4180: quoted fields may hold commas and doubled quotes); nil on an unclosed quote.

@@ -35,7 +35,7 @@ package enum TraceWriter {
             if r.kind == .actual { fields.append(("kind", .string("actual"))) }
             return JSONValue.object(fields).jsonText
         case .csv:
-            return [time, r.origin, r.method, r.headers ?? "", r.url ?? "", r.client ?? ""].map(csvField).joined(separator: ",")
+            return [time, r.origin, r.method, r.headers ?? "", r.url ?? "", r.client ?? ""].map(CSVColumns.quoted).joined(separator: ",")
         case .libcachesim:
             // Seconds as integers: libCacheSim's time column is an integer clock.
             return "\(Int((r.time ?? 0).rounded(.down))),\(key),1"
@@ -49,10 +49,6 @@ package enum TraceWriter {
         return fraction == 0 ? "\(whole)" : "\(whole)." + String(String(fraction + 1000).dropFirst()).replacingTrailingZeros()
     }
 
-    static func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
-    }
 }
 
 extension String {
