@@ -42,10 +42,9 @@ package struct TraceSource {
         scenario.maxAge = nil  // the policy's own
         scenario.prewarm = false
         stream = RequestStream(scenario: scenario, policy: policy, requests: requests)
-        if allTimed, let first = times.min() {
-            // Out-of-order lines (several writers to one log) keep their order; time never runs backwards.
-            var last = 0.0
-            self.times = times.map { t in last = max(last, t - first); return last }
+        if allTimed {
+            var clock = TraceClock()
+            self.times = times.enumerated().map { clock.seconds($0.element, index: $0.offset, rate: 1) }
         } else {
             self.times = nil
         }
@@ -67,25 +66,12 @@ package enum TraceReplay {
 
     package static func simulate(path: String, format: TraceFormat?, strict: Bool, policy: CORSPolicy, simulation: Simulation,
                                  optimumLimit: Int = 4_000_000) throws(HostError) -> Outcome {
-        let evaluator = PreflightEvaluator(policy: policy)
         let replay = Simulation.StreamingReplay(simulation, optimumLimit: optimumLimit)
-        var ids: [String: Int] = [:]
-        var allowedOfKey: [Bool] = []
+        var keys = PreflightKeyTable(policy: policy)
         let summary = try TraceFile.read(path, format: format, strict: strict) { record in
             guard record.kind == .preflight else { return }
-            // The cache's key: origin, method and the header list's set of names.
-            let headers = record.headers.map { RequestHeaderList.normalized($0) ?? "\u{1}" + $0 } ?? "\u{2}"
-            let text = record.origin + "\u{0}" + record.method + "\u{0}" + headers
-            let key: Int
-            if let id = ids[text] {
-                key = id
-            } else {
-                // Each key is decided once, on first sight.
-                key = ids.count
-                ids[text] = key
-                allowedOfKey.append(evaluator.evaluate(PreflightRequest(origin: record.origin, method: record.method, requestHeaders: record.headers)).isAllowed)
-            }
-            replay.add(key: key, allowed: allowedOfKey[key], time: record.time)
+            let key = keys.key(origin: record.origin, method: record.method, headers: record.headers)
+            replay.add(key: key.id, allowed: key.allowed, time: record.time)
         }
         guard replay.requests > 0 else {
             throw HostError("\(summary)\n\(path) holds no usable preflight (OPTIONS with Origin and Access-Control-Request-Method): nothing to replay")

@@ -1,3 +1,4 @@
+import CORSPolicy
 import InternalByteUtilities
 
 /// The preflight caches of the three browser engines, as their sources
@@ -65,8 +66,6 @@ package struct BrowserRequest: Sendable {
     package var allowed: Bool
     /// Chromium does not cache URLs of 1,024 characters or more.
     package var longURL = false
-    /// Where the request came from in its traffic's source (for the preflights that reach the server).
-    package var source = 0
 
     package init(time: Double, client: Int, key: Int, method: Int, headers: [Int], needsPreflight: Bool, allowed: Bool, longURL: Bool = false) {
         self.time = time
@@ -91,6 +90,17 @@ package struct BrowserPoint: Sendable, Equatable {
     package var serverHitRate: Double?
     /// The traffic's span in seconds (for the rate).
     package var seconds: Double
+
+    package init(browser: BrowserEngine, maxAge: Int, requests: Int, needingPreflight: Int, preflights: Int, seconds: Double,
+                 serverHitRate: Double? = nil) {
+        self.browser = browser
+        self.maxAge = maxAge
+        self.requests = requests
+        self.needingPreflight = needingPreflight
+        self.preflights = preflights
+        self.seconds = seconds
+        self.serverHitRate = serverHitRate
+    }
 
     /// Share of the requests that needed a preflight and sent one.
     package var preflightShare: Double { requests == 0 ? 0 : Double(preflights) / Double(requests) }
@@ -231,5 +241,22 @@ package struct BrowserCacheModel {
             if ordered[mid] < key { low = mid + 1 } else { high = mid }
         }
         return low
+    }
+}
+
+extension BrowserRequest {
+    /// The lowercase names of a header list, read with the list's grammar
+    /// (`RequestHeaderList.forEachName`; a malformed list yields the names before its mistake).
+    package static func headerNames(_ list: String?) -> [String] {
+        guard var list else { return [] }
+        var names: [String] = []
+        list.withUTF8 { utf8 in
+            let raw = UnsafeRawBufferPointer(utf8)
+            _ = RequestHeaderList.forEachName(in: raw) { range in
+                names.append(String(decoding: raw[range].map { RequestHeaderList.lowercasedTokenByte($0) }, as: UTF8.self))
+                return true
+            }
+        }
+        return names
     }
 }

@@ -4,71 +4,6 @@ package import PreflightTrace
 package import PreflightWorkload
 package import PreflightCache
 
-/// Cross-origin requests by client, as the browser model replays them.
-package struct BrowserTraffic: Sendable {
-    package var requests: [BrowserRequest]
-    /// From the first request to the last, in seconds.
-    package var seconds: Double
-    /// The preflight a request sends, by its `source`.
-    package var preflight: @Sendable (Int) -> PreflightRequest
-    package var policy: CORSPolicy
-
-    /// A trace's traffic: its actual cross-origin requests when it has them
-    /// (a browser preflights those with a method other than GET, HEAD, POST;
-    /// their headers are not in access logs), else its preflights, each
-    /// standing for the request it was sent for. Untimed records come at `rate`.
-    package static func from(records: [TraceRecord], policy: CORSPolicy, rate: Double) -> BrowserTraffic {
-        let actual = records.contains { $0.kind == .actual }
-        let evaluator = PreflightEvaluator(policy: policy)
-        var ids = Interner()
-        var requests: [BrowserRequest] = []
-        let first = records.compactMap(\.time).min() ?? 0
-        for (i, r) in records.enumerated() where (r.kind == .actual) == actual {
-            let names = (r.headers ?? "").split(separator: ",").map { $0.trimmingCharacters(in: " \t").lowercased() }.filter { !$0.isEmpty }
-            let simpleMethod = r.method == "GET" || r.method == "HEAD" || r.method == "POST"
-            let decision = evaluator.evaluate(PreflightRequest(origin: r.origin, method: r.method, requestHeaders: r.headers))
-            var request = BrowserRequest(time: r.time.map { $0 - first } ?? Double(i) / rate, client: ids.id(r.client ?? ""),
-                                         key: ids.id(r.origin + " " + (r.url ?? "")), method: ids.id(r.method), headers: names.map { ids.id($0) },
-                                         needsPreflight: !actual || !simpleMethod || !names.isEmpty, allowed: decision.isAllowed,
-                                         longURL: (r.url?.utf8.count ?? 0) >= 1024)
-            request.source = i
-            requests.append(request)
-        }
-        requests.sort { $0.time < $1.time }
-        return BrowserTraffic(requests: requests, seconds: max(requests.last?.time ?? 0, 1e-9), preflight: { i in
-            PreflightRequest(origin: records[i].origin, method: records[i].method, requestHeaders: records[i].headers)
-        }, policy: policy)
-    }
-
-    /// Every engine at every Max-Age; with `server`, the preflights that
-    /// reach the server (in time order) also replay through the server's
-    /// cache at that capacity and eviction, its entries kept for the same Max-Age.
-    package func run(browsers: [BrowserEngine], maxAges: [Int], server: (capacity: Int, eviction: EvictionPolicy)? = nil) -> [BrowserPoint] {
-        var points: [BrowserPoint] = []
-        let needing = requests.filter(\.needsPreflight).count
-        for browser in browsers {
-            for maxAge in maxAges {
-                var sent: [Int] = []
-                let preflights = BrowserCacheModel(browser: browser, maxAge: maxAge).run(requests) { sent.append($0) }
-                var point = BrowserPoint(browser: browser, maxAge: maxAge, requests: requests.count, needingPreflight: needing,
-                                         preflights: preflights, seconds: seconds)
-                if let server, !sent.isEmpty {
-                    var scenario = Scenario.preset(named: "realistic")!
-                    scenario.name = "\(browser.rawValue) max-age \(maxAge)"
-                    scenario.maxAge = nil
-                    let stream = RequestStream(scenario: scenario, policy: policy, requests: sent.map { preflight(requests[$0].source) })
-                    var simulation = Simulation(capacities: [server.capacity], evictions: [server.eviction], maxAges: [maxAge], duration: 1, rate: 1)
-                    simulation.times = sent.map { requests[$0].time - requests[sent[0]].time }
-                    simulation.samples = 1
-                    point.serverHitRate = simulation.run(stream: stream).first?.hitRate
-                }
-                points.append(point)
-            }
-        }
-        return points
-    }
-}
-
 /// Dense ids for strings.
 struct Interner {
     var ids: [String: Int] = [:]
@@ -80,11 +15,6 @@ struct Interner {
     }
 }
 
-extension Substring {
-    func trimmingCharacters(in set: String) -> String {
-        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
-    }
-}
 
 /// The browser model's results as a table, JSON, CSV and a chart.
 package struct BrowserReport: Sendable {
@@ -150,19 +80,16 @@ package final class BrowserStreamingRun {
         var server: Simulation.StreamingReplay?
     }
 
-    let evaluator: PreflightEvaluator
     let rate: Double
     var sets: [[Combination]] = [[], []]  // [actual requests, preflights]
     var counts = [0, 0], needing = [0, 0]
     var ids = Interner()
-    var serverKeys: [String: Int] = [:]
-    var allowedOfServerKey: [Bool] = []
-    var firstTime: Double?
-    var lastTime = 0.0
+    var serverKeys: PreflightKeyTable
+    var clock = TraceClock()
     var index = 0
 
     package init(policy: CORSPolicy, browsers: [BrowserEngine], maxAges: [Int], server: (capacity: Int, eviction: EvictionPolicy)?, rate: Double) {
-        evaluator = PreflightEvaluator(policy: policy)
+        serverKeys = PreflightKeyTable(policy: policy)
         self.rate = rate
         for s in 0..<2 {
             for browser in browsers {
@@ -179,34 +106,20 @@ package final class BrowserStreamingRun {
     }
 
     package func add(_ r: TraceRecord) {
-        let time: Double
-        if let t = r.time {
-            let first = firstTime ?? t
-            firstTime = first
-            time = max(lastTime, t - first)
-        } else {
-            time = Double(index) / rate
-        }
-        lastTime = time
+        let time = clock.seconds(r.time, index: index, rate: rate)
         index += 1
         let set = r.kind == .actual ? 0 : 1
-        let names = (r.headers ?? "").split(separator: ",").map { $0.trimmingCharacters(in: " \t").lowercased() }.filter { !$0.isEmpty }
+        let names = BrowserRequest.headerNames(r.headers)
         let simpleMethod = r.method == "GET" || r.method == "HEAD" || r.method == "POST"
-        let serverText = r.origin + "\u{0}" + r.method + "\u{0}" + (r.headers.map { RequestHeaderList.normalized($0) ?? "\u{1}" + $0 } ?? "\u{2}")
-        let serverKey: Int
-        if let id = serverKeys[serverText] { serverKey = id } else {
-            serverKey = serverKeys.count
-            serverKeys[serverText] = serverKey
-            allowedOfServerKey.append(evaluator.evaluate(PreflightRequest(origin: r.origin, method: r.method, requestHeaders: r.headers)).isAllowed)
-        }
+        let server = serverKeys.key(origin: r.origin, method: r.method, headers: r.headers)
         let request = BrowserRequest(time: time, client: ids.id(r.client ?? ""), key: ids.id(r.origin + " " + (r.url ?? "")), method: ids.id(r.method),
                                      headers: names.map { ids.id($0) }, needsPreflight: set == 1 || !simpleMethod || !names.isEmpty,
-                                     allowed: allowedOfServerKey[serverKey], longURL: (r.url?.utf8.count ?? 0) >= 1024)
+                                     allowed: server.allowed, longURL: (r.url?.utf8.count ?? 0) >= 1024)
         counts[set] += 1
         if request.needsPreflight { needing[set] += 1 }
         for c in sets[set].indices where sets[set][c].session.handle(request) {
             sets[set][c].preflights += 1
-            sets[set][c].server?.add(key: serverKey, allowed: allowedOfServerKey[serverKey], time: time)
+            sets[set][c].server?.add(key: server.id, allowed: server.allowed, time: time)
         }
     }
 
@@ -227,7 +140,7 @@ package final class BrowserStreamingRun {
         let set = counts[0] > 0 ? 0 : 1
         return sets[set].map { c in
             var point = BrowserPoint(browser: c.browser, maxAge: c.maxAge, requests: counts[set], needingPreflight: needing[set],
-                                     preflights: c.preflights, seconds: max(lastTime, 1e-9))
+                                     preflights: c.preflights, seconds: max(clock.last, 1e-9))
             if let server = c.server, c.preflights > 0 { point.serverHitRate = server.finish().points.first?.hitRate }
             return point
         }

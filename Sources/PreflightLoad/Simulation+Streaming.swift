@@ -30,8 +30,7 @@ extension Simulation {
         /// Whether the keys and times are still kept for the optimum.
         package private(set) var recording = true
         package private(set) var requests = 0
-        var firstTime: Double?
-        var lastTime = 0.0
+        var clock = TraceClock()
         /// Series samples are taken every `every` requests, doubled (and the
         /// samples merged in pairs) whenever they reach twice `samples`.
         var every = 1024
@@ -54,7 +53,7 @@ extension Simulation {
         deinit { for p in points { p.shard.deallocate() } }
 
         /// Virtual seconds from the first preflight to the last.
-        package var lastSeconds: Double { lastTime }
+        package var lastSeconds: Double { clock.last }
 
         /// Key ids seen so far (the highest plus one).
         package var distinctKeys: Int { allowedOfKey.count }
@@ -64,16 +63,7 @@ extension Simulation {
         package func add(key: Int, allowed: Bool, time: Double?) {
             if key >= allowedOfKey.count { allowedOfKey.append(contentsOf: repeatElement(false, count: key + 1 - allowedOfKey.count)) }
             allowedOfKey[key] = allowed
-            let t: Double
-            if let time {
-                let first = firstTime ?? time
-                firstTime = first
-                // Out-of-order lines keep their order; time never runs backwards.
-                t = max(lastTime, time - first)
-            } else {
-                t = Double(requests) / simulation.rate
-            }
-            lastTime = t
+            let t = clock.seconds(time, index: requests, rate: simulation.rate)
             let now = Simulation.epoch &+ UInt64(t * 1e9)
             let deniedNanos = UInt64(max(0, simulation.deniedTTL) * 1e9)
             for p in points.indices {
