@@ -30,7 +30,7 @@ final class PageServer: Sendable {
     }
 
     /// The report's body, once the page has posted it.
-    var report: String? { state.report.withLock { $0 } }
+    var report: String? { state.report.withLockedValue { $0 } }
 
     func shutdown() {
         try? channel.close().wait()
@@ -59,10 +59,6 @@ final class PageState: Sendable {
         }
         if now { release() }
     }
-}
-
-extension NIOLockedValueBox {
-    func withLock<R>(_ body: (Value) -> R) -> R { withLockedValue { body($0) } }
 }
 
 final class PageHandler: ChannelInboundHandler {
