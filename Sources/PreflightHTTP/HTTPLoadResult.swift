@@ -1,4 +1,5 @@
 package import CORSPolicy
+import PreflightLoad
 package import Histogram
 
 /// What one `load` repetition measured.
@@ -8,7 +9,7 @@ package struct HTTPLoadResult: Sendable {
     /// The window's length in seconds.
     package var seconds: Double = 0
     /// Latency of those responses in nanoseconds (from the intended send time in open loop).
-    package var latency = HTTPLoadResult.histogram()
+    package var latency = HTTPPointDetails.emptyLatency()
     /// Responses checked against the policy, and those a browser would treat
     /// exactly as the policy intends (all responses, warm-up included).
     package var checked = 0
@@ -42,8 +43,4 @@ package struct HTTPLoadResult: Sendable {
         for (kind, count) in other.errors { errors[kind, default: 0] += count }
     }
 
-    /// 1 ns to 600 s at three significant digits, as the in-process latencies.
-    package static func histogram() -> Histogram<UInt64> {
-        Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000_000, numberOfSignificantValueDigits: .three)
-    }
 }

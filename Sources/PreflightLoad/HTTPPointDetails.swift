@@ -35,9 +35,16 @@ package struct HTTPPointDetails: Sendable {
 
     package var conformance: Double { checked == 0 ? 0 : Double(conforming) / Double(checked) }
 
+    /// An empty latency histogram of HTTP responses: 1 ns to 600 s at three
+    /// significant digits (a stalled server's minutes fit; buckets merge exactly
+    /// only between histograms of the same layout).
+    package static func emptyLatency() -> Histogram<UInt64> {
+        Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000_000, numberOfSignificantValueDigits: .three)
+    }
+
     /// The histogram the buckets describe.
     package var latency: Histogram<UInt64> {
-        var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000_000, numberOfSignificantValueDigits: .three)
+        var histogram = Self.emptyLatency()
         for bucket in latencyBuckets { _ = histogram.record(bucket.value, count: bucket.count) }
         return histogram
     }
