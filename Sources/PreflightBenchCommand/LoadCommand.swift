@@ -23,6 +23,11 @@ struct LoadCommand: ParsableCommand {
             configured from a file. Conformance is the share of responses a browser would treat \
             exactly as the policy intends; the first mismatches are printed with request and response.
 
+            Errors are counted by kind: connect, timeout, closed (mid-answer), malformed-response, \
+            unsupported-framing. A request the server closed the connection on before a byte of \
+            answer (a keep-alive close racing the request) is sent once more on a new connection, \
+            as HTTP clients do for idempotent methods, and counted as a retry, not an error.
+
             The report (--out DIR) is run's: run.json, run.csv, summary.md, charts, so `report` \
             and `compare` read it. `report --merge` adds the run.json of several load processes \
             that ran at the same time against one server (their histograms merge exactly).

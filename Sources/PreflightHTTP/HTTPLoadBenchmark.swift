@@ -26,7 +26,8 @@ package enum HTTPLoadBenchmark {
         }
         let details = HTTPPointDetails(target: configuration.target.description, label: label, threads: configuration.threads,
                                        rate: configuration.rate, checked: total.checked, conforming: total.conforming,
-                                       errors: total.errors.sorted { $0.key < $1.key }.map { (kind: $0.key, count: $0.value) }, latency: total.latency)
+                                       errors: total.errors.sorted { $0.key < $1.key }.map { (kind: $0.key, count: $0.value) },
+                                       retries: total.retries, latency: total.latency)
         let point = LoadPoint.http(scenario: scenario, connections: configuration.connections, responses: total.responses, seconds: total.seconds,
                                    requestsPerSecond: perSecond, details: details)
         return Measured(point: point, mismatches: total.mismatches)

@@ -17,6 +17,9 @@ package struct HTTPLoadResult: Sendable {
     package var mismatches: [Mismatch] = []
     /// Failures by kind: connect, timeout, closed, malformed-response, unsupported-framing.
     package var errors: [String: Int] = [:]
+    /// Requests sent again because the server closed the connection before
+    /// answering (RFC 9112 section 9.3.1); not errors unless the retry failed.
+    package var retries = 0
 
     package var requestsPerSecond: Double { seconds > 0 ? Double(responses) / seconds : 0 }
     package var conformance: Double { checked == 0 ? 0 : Double(conforming) / Double(checked) }
@@ -41,6 +44,7 @@ package struct HTTPLoadResult: Sendable {
         conforming += other.conforming
         mismatches += other.mismatches.prefix(max(0, limit - mismatches.count))
         for (kind, count) in other.errors { errors[kind, default: 0] += count }
+        retries += other.retries
     }
 
 }

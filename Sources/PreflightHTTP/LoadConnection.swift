@@ -19,8 +19,11 @@ final class LoadConnection: @unchecked Sendable {
     private var intended: NIODeadline
     private var channel: (any Channel)?
     private var received: ByteBuffer?
-    /// The request in flight: its stream index and when it counts from.
-    private var inFlight: (index: Int, from: NIODeadline)?
+    /// The request in flight: its stream index, when it counts from, and
+    /// whether it is already a retry.
+    private var inFlight: Request?
+    /// A request to send again as soon as the new connection is up.
+    private var retry: Request?
     private var timeout: Scheduled<Void>?
     private var done = false
 
@@ -60,7 +63,12 @@ final class LoadConnection: @unchecked Sendable {
                 case let .success(channel):
                     self.channel = channel
                     self.received = channel.allocator.buffer(capacity: 1024)
-                    sendWhenDue()
+                    if let request = retry {
+                        retry = nil
+                        transmit(request)
+                    } else {
+                        sendWhenDue()
+                    }
                 case .failure:
                     count("connect")
                     // A refusing server must not end the run at once nor be hammered.
@@ -88,6 +96,12 @@ final class LoadConnection: @unchecked Sendable {
         let index = next & run.stream.mask
         next &+= 1
         if let interval { intended = start + interval }
+        transmit(Request(index: index, from: start, isRetry: false))
+    }
+
+    private func transmit(_ request: Request) {
+        guard let channel else { return }
+        let index = request.index
         var buffer = channel.allocator.buffer(capacity: 320)
         run.stream.withRequest(index) { origin, method, headers in
             buffer.writeBytes(run.requestLine)
@@ -100,7 +114,7 @@ final class LoadConnection: @unchecked Sendable {
             }
             buffer.writeStaticString("\r\n\r\n")
         }
-        inFlight = (index, start)
+        inFlight = request
         timeout = loop.scheduleTask(in: .nanoseconds(Int64(run.configuration.timeout * 1e9))) { self.timedOut() }
         channel.writeAndFlush(buffer, promise: nil)
     }
@@ -131,7 +145,7 @@ final class LoadConnection: @unchecked Sendable {
 
     /// Records the response in flight and checks it against the policy.
     private func completed(_ head: ResponseHead) {
-        let (index, from) = inFlight!
+        let (index, from) = (inFlight!.index, inFlight!.from)
         inFlight = nil
         timeout?.cancel()
         let now = NIODeadline.now()
@@ -167,13 +181,24 @@ final class LoadConnection: @unchecked Sendable {
         reconnect(counting: "timeout")
     }
 
-    /// The channel closed: with a request in flight that is an error; between
-    /// requests (a server closing an idle connection while an open-loop
-    /// connection waits for its next send time) it is not, but the
-    /// connection is needed again all the same.
+    /// The channel closed. Between requests (a server closing an idle
+    /// connection while an open-loop connection waits for its next send
+    /// time) that is no error, but the connection is needed again.
+    ///
+    /// With a request in flight and not one byte of its answer read, the
+    /// server most likely closed the idle connection as the request crossed
+    /// it: the request is sent once more on a new connection, as HTTP
+    /// clients do for idempotent methods such as OPTIONS (RFC 9112 section
+    /// 9.3.1), and counted as a retry; its latency still counts from the
+    /// first send. A second close, or a close mid-answer, is an error.
     /// Channels this connection closed itself, or replaced, are ignored.
     func closed(_ closedChannel: any Channel) {
         guard let current = channel, current === closedChannel else { return }
+        if let request = inFlight, !request.isRetry, received?.readableBytes == 0 {
+            results.result.retries += 1
+            retry = Request(index: request.index, from: request.from, isRetry: true)
+            return reconnect(counting: nil)
+        }
         reconnect(counting: inFlight != nil ? "closed" : nil)
     }
 
@@ -184,6 +209,7 @@ final class LoadConnection: @unchecked Sendable {
         if let kind { count(kind) }
         inFlight = nil
         timeout?.cancel()
+        if kind != nil { retry = nil }
         let old = channel
         channel = nil
         old?.close(promise: nil)
@@ -199,6 +225,15 @@ final class LoadConnection: @unchecked Sendable {
         channel?.close(promise: nil)
         channel = nil
         finished.succeed(())
+    }
+}
+
+extension LoadConnection {
+    /// A request of the stream on the wire.
+    struct Request {
+        var index: Int
+        var from: NIODeadline
+        var isRetry: Bool
     }
 }
 

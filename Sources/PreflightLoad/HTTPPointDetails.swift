@@ -15,13 +15,15 @@ package struct HTTPPointDetails: Sendable {
     package var checked: Int
     package var conforming: Int
     package var errors: [(kind: String, count: Int)]
+    /// Requests sent again after the server closed the connection before answering.
+    package var retries: Int
     package var maxNanos: UInt64
     /// The latency histogram's recorded buckets, (value, count): recording
     /// them again rebuilds the histogram exactly.
     package var latencyBuckets: [(value: UInt64, count: UInt64)]
 
     package init(target: String, label: String, threads: Int, rate: Double?, checked: Int, conforming: Int,
-                 errors: [(kind: String, count: Int)], latency: Histogram<UInt64>) {
+                 errors: [(kind: String, count: Int)], retries: Int, latency: Histogram<UInt64>) {
         self.target = target
         self.label = label
         self.threads = threads
@@ -29,6 +31,7 @@ package struct HTTPPointDetails: Sendable {
         self.checked = checked
         self.conforming = conforming
         self.errors = errors
+        self.retries = retries
         maxNanos = latency.totalCount > 0 ? latency.max : 0
         latencyBuckets = latency.recordedValues().map { (value: $0.value, count: UInt64($0.count)) }
     }
@@ -54,7 +57,7 @@ package struct HTTPPointDetails: Sendable {
             ("target", .string(target)), ("label", .string(label)), ("threads", .int(threads)),
             ("rate", rate.map { .double($0, fractionDigits: 1) } ?? .null),
             ("checked", .int(checked)), ("conforming", .int(conforming)),
-            ("errors", .object(errors.map { ($0.kind, JSONValue.int($0.count)) })),
+            ("errors", .object(errors.map { ($0.kind, JSONValue.int($0.count)) })), ("retries", .int(retries)),
             ("maxNanos", .int(maxNanos)),
             ("latencyBuckets", .array(latencyBuckets.map { .array([.int($0.value), .int($0.count)]) })),
         ])
@@ -66,6 +69,7 @@ package struct HTTPPointDetails: Sendable {
         let target = r.string("target", required: true), label = r.string("label", required: true), threads = r.int("threads", required: true)
         let checked = r.int("checked", required: true), conforming = r.int("conforming", required: true)
         let maxNanos = r.uint64("maxNanos", required: true)
+        let retries = r.int("retries") ?? 0  // absent from reports written before retries were counted
         let errors = (r.object("errors") ?? []).compactMap { member in member.value.intValue.map { (kind: member.key, count: $0) } }
         var buckets: [(value: UInt64, count: UInt64)] = []
         for (i, item) in (r.array("latencyBuckets", required: true) ?? []).enumerated() {
@@ -84,6 +88,7 @@ package struct HTTPPointDetails: Sendable {
         self.checked = checked
         self.conforming = conforming
         self.errors = errors
+        self.retries = retries
         self.maxNanos = maxNanos
         latencyBuckets = buckets
     }

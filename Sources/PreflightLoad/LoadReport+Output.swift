@@ -93,7 +93,8 @@ extension LoadReport {
     var httpLines: [String] {
         points.compactMap { p in
             guard let h = p.http else { return nil }
-            let errors = h.errors.isEmpty ? "no errors" : h.errors.map { "\($0.count) \($0.kind)" }.joined(separator: ", ")
+            let errors = (h.errors.isEmpty ? "no errors" : h.errors.map { "\($0.count) \($0.kind)" }.joined(separator: ", "))
+                + (h.retries > 0 ? " (\(h.retries) sent again after the server closed an idle connection)" : "")
             let verdict = h.checked > 0 && h.conforming == h.checked ? "" : " <- responses a browser would not treat as the policy intends"
             return "\(p.scenario) \(p.configurationLabel) \(p.workers) connections (\(h.target)): conformance "
                 + "\(formatNumber(h.conformance * 100)) % (\(h.conforming) of \(h.checked) responses)\(verdict); \(errors); "

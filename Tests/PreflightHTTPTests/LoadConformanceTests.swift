@@ -53,7 +53,8 @@ import Dispatch
 
     /// Open loop at 10 requests per second on 4 connections: each waits 0.4 s
     /// between sends, longer than the server's idle timeout, so the server
-    /// closes every connection between requests and `load` reconnects.
+    /// closes every connection between requests and `load` reconnects (and,
+    /// where a close crosses a request, sends it again).
     @Test func openLoopKeepsItsScheduleAcrossConnectionsTheServerCloses() throws {
         let stream = try RequestStream(scenario: smallScenario("realistic"))
         try withServer(policy: stream.policy, idleTimeout: 0.2) { server in
@@ -69,6 +70,35 @@ import Dispatch
             #expect(result.conforming == result.checked)
             #expect(server.service.counters.snapshot.connections >= 8)
         }
+    }
+
+    /// A server that closes every connection as its second request arrives:
+    /// each of those requests is sent once more on a new connection and
+    /// answered there, counted as a retry and not an error.
+    @Test func aRequestTheServerClosedOnIsSentOnceMore() throws {
+        let stream = try RequestStream(scenario: smallScenario("realistic"))
+        let server = try ClosingServer(answersPerConnection: 1)
+        defer { server.shutdown() }
+        let result = try HTTPLoadGenerator.run(Self.configuration(port: server.port, requests: 20, connections: 1), stream: stream, policy: stream.policy)
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        #expect(result.responses == 20 && result.checked == 20)
+        #expect(result.retries == 19)
+        // Reports carry the retries through run.json.
+        let measured = try HTTPLoadBenchmark.measure(scenario: "realistic", stream: stream, policy: stream.policy,
+                                                     configuration: Self.configuration(port: server.port, requests: 4, connections: 1),
+                                                     repetitions: 1, label: "closing")
+        let report = try LoadReport(json: LoadReport(environment: [], harnessOverhead: [], points: [measured.point]).jsonValue)
+        #expect(report.points[0].http!.retries == 3)
+    }
+
+    /// A server that never answers: each request is retried once, then counted as closed.
+    @Test func aRequestIsRetriedOnlyOnce() throws {
+        let stream = try RequestStream(scenario: smallScenario("realistic"))
+        let server = try ClosingServer(answersPerConnection: 0)
+        defer { server.shutdown() }
+        let result = try HTTPLoadGenerator.run(Self.configuration(port: server.port, requests: 5, connections: 1), stream: stream, policy: stream.policy)
+        #expect(result.responses == 0)
+        #expect(result.retries == 5 && result.errors == ["closed": 5], "\(result.errors)")
     }
 
     @Test func nothingListeningIsCountedNotFatal() throws {
