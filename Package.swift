@@ -91,6 +91,7 @@ let package = Package(
         ),
         .target(name: "PreflightTestSupport", dependencies: ["PreflightCache", "PreflightWorkload"], path: "Tests/PreflightTestSupport", swiftSettings: strictness),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"], swiftSettings: strictness),
+        .testTarget(name: "InternalByteUtilitiesTests", dependencies: ["InternalByteUtilities"], swiftSettings: strictness),
         .testTarget(name: "OriginMatchingTests", dependencies: ["OriginMatching", "InternalByteUtilities"], swiftSettings: strictness),
         .testTarget(name: "CORSPolicyTests", dependencies: ["CORSPolicy", "OriginMatching", "JSONValue", "InternalByteUtilities", "PreflightWorkload"],
                     swiftSettings: strictness),

@@ -23,26 +23,26 @@ public struct PreflightResponseWriter: Sendable {
     nonisolated(unsafe) let runs: UnsafeRawPointer
     /// Allowed preflight: status line and `access-control-allow-origin: `, and,
     /// when the origin is answered with `*`, the rest up to the method.
-    let allowedHead: Range<Int>
+    let allowedHead: ByteRun
     /// Whether the request's origin is echoed after `allowedHead`.
     let echoesOrigin: Bool
     /// After an echoed origin, up to the method.
-    let afterOrigin: Range<Int>
+    let afterOrigin: ByteRun
     /// After the method when a header list follows: `access-control-allow-headers: `.
-    let allowHeadersName: Range<Int>
+    let allowHeadersName: ByteRun
     /// After the method or header list: Max-Age, `Vary` and framing.
-    let allowedTail: Range<Int>
+    let allowedTail: ByteRun
     /// A denied preflight's whole head but the connection, extra lines and blank line.
-    let deniedHead: Range<Int>
+    let deniedHead: ByteRun
     /// An actual response for an allowed origin: head up to the origin, and after it.
-    let actualAllowedHead: Range<Int>
-    let actualAfterOrigin: Range<Int>
+    let actualAllowedHead: ByteRun
+    let actualAfterOrigin: ByteRun
     /// An actual response for any other origin.
-    let actualOtherHead: Range<Int>
+    let actualOtherHead: ByteRun
     /// The actual response's body (`actualBody`) and its framing, after the headers.
-    let actualFraming: Range<Int>
-    let body: Range<Int>
-    let closeLine: Range<Int>
+    let actualFraming: ByteRun
+    let body: ByteRun
+    let closeLine: ByteRun
 
     /// The body of every actual response.
     public static let actualBody = "ok\n"
@@ -54,10 +54,10 @@ public struct PreflightResponseWriter: Sendable {
 
     public init(policy: CORSPolicy) {
         var runs: [UInt8] = []
-        func run(_ text: String) -> Range<Int> {
+        func run(_ text: String) -> ByteRun {
             let start = runs.count
             runs.append(contentsOf: text.utf8)
-            return start..<runs.count
+            return ByteRun(start: start, count: runs.count - start)
         }
         let anyOrigin = policy.origins == .any && !policy.credentials
         let status = policy.preflightStatus
@@ -96,10 +96,13 @@ public struct PreflightResponseWriter: Sendable {
         closeLine = run("connection: close\r\n")
         storage = RunStorage(runs)
         self.runs = UnsafeRawPointer(storage.bytes)
-        // Every run at most once, the blank line, and 16 bytes of slack for
-        // the chunked copies of runs.
-        fixedCapacity = runs.count + 2 + 16
+        // The longest fixed part of any response, `connection: close`, the
+        // blank line, and the slack of the chunked copies of runs.
+        let preflight = max(allowedHead.count + afterOrigin.count + allowHeadersName.count + allowedTail.count, deniedHead.count)
+        let actual = max(actualAllowedHead.count + actualAfterOrigin.count, actualOtherHead.count) + actualFraming.count + body.count
+        fixedCapacity = max(preflight, actual) + closeLine.count + 2 + ByteCopy.chunkSlack
     }
+
 
     /// The capacity a buffer needs for any response to these inputs.
     @inlinable
@@ -142,17 +145,19 @@ public struct PreflightResponseWriter: Sendable {
         return finish(base, at: length, connectionClose: connectionClose, extraHeaderLines: extraHeaderLines)
     }
 
+    // Lengths add without overflow checks: `capacity(...)`, checked first,
+    // bounds their sum by the buffer's size.
     @inline(__always)
     func append(_ bytes: UnsafeRawBufferPointer, to base: UnsafeMutableRawPointer, at length: inout Int) {
         guard let from = bytes.baseAddress else { return }
         ByteCopy.copy(base + length, from, bytes.count)
-        length += bytes.count
+        length &+= bytes.count
     }
 
     @inline(__always)
-    func append(_ range: Range<Int>, to base: UnsafeMutableRawPointer, at length: inout Int) {
-        ByteCopy.copyInChunks(base + length, runs + range.lowerBound, range.count)
-        length += range.count
+    func append(_ run: ByteRun, to base: UnsafeMutableRawPointer, at length: inout Int) {
+        ByteCopy.copyInChunks(base + length, runs + run.start, run.count)
+        length &+= run.count
     }
 
     /// `connection: close` when asked, the extra lines and the blank line; returns the length.
@@ -162,7 +167,7 @@ public struct PreflightResponseWriter: Sendable {
         if connectionClose { append(closeLine, to: base, at: &length) }
         append(extraHeaderLines, to: base, at: &length)
         base.storeBytes(of: 0x0A0D, toByteOffset: length, as: UInt16.self)  // "\r\n", little-endian
-        return length + 2
+        return length &+ 2
     }
 
     /// `access-control-allow-headers: <list>` when the list names anything.
@@ -217,6 +222,13 @@ public struct PreflightResponseWriter: Sendable {
     }
 }
 
+/// Where one precomputed run lies in `RunStorage`: its offset and length,
+/// both kept so that writing computes neither.
+struct ByteRun: Sendable {
+    let start: Int
+    let count: Int
+}
+
 /// The writer's precomputed bytes: written once in `init`, then only read.
 ///
 /// `@unchecked Sendable` is safe: `bytes` is filled before the initializer
@@ -226,10 +238,12 @@ final class RunStorage: @unchecked Sendable {
     let bytes: UnsafeMutableRawPointer
 
     init(_ contents: [UInt8]) {
-        // 16 bytes of padding: runs are copied in whole 16-byte chunks.
-        bytes = UnsafeMutableRawPointer.allocate(byteCount: contents.count + 16, alignment: 16)
-        bytes.initializeMemory(as: UInt8.self, repeating: 0, count: contents.count + 16)
+        // Padding: runs are copied in whole chunks (`ByteCopy.copyInChunks`).
+        let size = contents.count + ByteCopy.chunkSlack
+        let bytes = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        bytes.initializeMemory(as: UInt8.self, repeating: 0, count: size)
         contents.withUnsafeBytes { bytes.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        self.bytes = bytes
     }
 
     deinit { bytes.deallocate() }

@@ -8,13 +8,32 @@ public enum ByteCopy {
     /// Copies `count` bytes from `source` to `destination` (not overlapping).
     ///
     /// Reads and writes only the `count` bytes given: each size class is two
-    /// moves that overlap in the middle (16 to 32 bytes: two 16-byte moves;
-    /// 8 to 16: two 8-byte moves), and longer runs loop 16 bytes at a time
-    /// and end with an overlapping 16-byte move.
+    /// moves that overlap in the middle (33 to 64 bytes: two 32-byte moves;
+    /// 16 to 32: two 16-byte moves; 8 to 16: two 8-byte moves; 1 to 3: three
+    /// byte moves), and longer runs loop 16 bytes at a time and end with an
+    /// overlapping 16-byte move.
     @inlinable @inline(__always)
     public static func copy(_ destination: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, _ count: Int) {
         typealias Chunk = SIMD16<UInt8>
         if count >= 16 {
+            if count <= 32 {
+                // The commonest size here (origins, header lists, date lines): no loop.
+                let head = source.loadUnaligned(as: Chunk.self), tail = source.loadUnaligned(fromByteOffset: count &- 16, as: Chunk.self)
+                destination.storeBytes(of: head, as: Chunk.self)
+                destination.storeBytes(of: tail, toByteOffset: count &- 16, as: Chunk.self)
+                return
+            }
+            if count <= 64 {
+                // Two 32-byte halves that overlap in the middle.
+                let a = source.loadUnaligned(as: Chunk.self), b = source.loadUnaligned(fromByteOffset: 16, as: Chunk.self)
+                let c = source.loadUnaligned(fromByteOffset: count &- 32, as: Chunk.self)
+                let d = source.loadUnaligned(fromByteOffset: count &- 16, as: Chunk.self)
+                destination.storeBytes(of: a, as: Chunk.self)
+                destination.storeBytes(of: b, toByteOffset: 16, as: Chunk.self)
+                destination.storeBytes(of: c, toByteOffset: count &- 32, as: Chunk.self)
+                destination.storeBytes(of: d, toByteOffset: count &- 16, as: Chunk.self)
+                return
+            }
             if count > 256 {
                 destination.copyMemory(from: source, byteCount: count)
                 return
@@ -36,26 +55,40 @@ public enum ByteCopy {
             let head = source.loadUnaligned(as: UInt32.self), tail = source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
             destination.storeBytes(of: head, as: UInt32.self)
             destination.storeBytes(of: tail, toByteOffset: count &- 4, as: UInt32.self)
-        } else {
-            for i in 0..<count {
-                destination.storeBytes(of: source.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self)
-            }
+        } else if count > 0 {
+            // 1 to 3 bytes: the first, the middle and the last, which cover them all.
+            let middle = count &>> 1
+            let first = source.load(as: UInt8.self), mid = source.load(fromByteOffset: middle, as: UInt8.self)
+            let last = source.load(fromByteOffset: count &- 1, as: UInt8.self)
+            destination.storeBytes(of: first, as: UInt8.self)
+            destination.storeBytes(of: mid, toByteOffset: middle, as: UInt8.self)
+            destination.storeBytes(of: last, toByteOffset: count &- 1, as: UInt8.self)
         }
     }
 }
 
 extension ByteCopy {
-    /// Copies `count` bytes in whole 16-byte chunks: up to 15 bytes past
-    /// `count` are read from `source` and written to `destination`, so both
-    /// must have that much slack. For runs kept in padded storage and written
-    /// into a buffer whose next bytes are written over afterwards: fewer
-    /// branches than an exact copy.
+    /// The slack `copyInChunks` needs past `count`, in source and destination.
+    public static let chunkSlack = 32
+
+    /// Copies `count` bytes in whole 32-byte chunks, at least one: up to
+    /// `chunkSlack` bytes past `count` are read from `source` and written to
+    /// `destination`, so both must have that much slack. For runs kept in
+    /// padded storage and written into a buffer whose next bytes are written
+    /// over afterwards: no size dispatch, and half the loop turns of 16-byte
+    /// chunks (two 16-byte moves per turn, which every x86-64 and arm64 has).
+    ///
+    /// - Complexity: O(`count`); about 7 instructions per 32 bytes.
     @inlinable @inline(__always)
     public static func copyInChunks(_ destination: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, _ count: Int) {
+        typealias Chunk = SIMD16<UInt8>
         var i = 0
-        while i < count {
-            destination.storeBytes(of: source.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self), toByteOffset: i, as: SIMD16<UInt8>.self)
-            i &+= 16
-        }
+        repeat {
+            let low = source.loadUnaligned(fromByteOffset: i, as: Chunk.self)
+            let high = source.loadUnaligned(fromByteOffset: i &+ 16, as: Chunk.self)
+            destination.storeBytes(of: low, toByteOffset: i, as: Chunk.self)
+            destination.storeBytes(of: high, toByteOffset: i &+ 16, as: Chunk.self)
+            i &+= 32
+        } while i < count
     }
 }

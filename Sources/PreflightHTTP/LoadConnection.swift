@@ -91,7 +91,7 @@ final class LoadConnection: @unchecked Sendable {
     }
 
     private func send(from start: NIODeadline) {
-        guard !done, let channel, inFlight == nil else { return }
+        guard !done, channel != nil, inFlight == nil else { return }
         guard run.mayIssue(at: .now()) else { return finish() }
         let index = next & run.stream.mask
         next &+= 1

@@ -31,7 +31,8 @@ extension PreflightResponseWriter {
         let origin = Array(request.origin.utf8), method = Array(request.method.utf8), headers = request.requestHeaders.map { Array($0.utf8) }
         let extraBytes = Array(extra.utf8)
         let size = capacity(originCount: origin.count, methodCount: method.count, requestHeadersCount: headers?.count ?? 0, extraCount: extraBytes.count)
-        var out = [UInt8](repeating: 0, count: size)
+        // Guard bytes past the capacity the writer asked for: it must leave them alone.
+        var out = [UInt8](repeating: 0, count: size) + [UInt8](repeating: 0xA5, count: 64)
         let n = origin.withUnsafeBytes { o in method.withUnsafeBytes { m in extraBytes.withUnsafeBytes { e in out.withUnsafeMutableBytes { buffer in
             if let headers {
                 return headers.withUnsafeBytes { h in
@@ -40,6 +41,7 @@ extension PreflightResponseWriter {
             }
             return writePreflight(decision, origin: o, method: m, requestHeaders: nil, connectionClose: close, extraHeaderLines: e, into: buffer)
         } } } }
+        #expect(out[size...].allSatisfy { $0 == 0xA5 }, "wrote past capacity(...)")
         return Array(out.prefix(n!))
     }
 }
