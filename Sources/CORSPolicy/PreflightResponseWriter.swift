@@ -103,7 +103,6 @@ public struct PreflightResponseWriter: Sendable {
         fixedCapacity = max(preflight, actual) + closeLine.count + 2 + ByteCopy.chunkSlack
     }
 
-
     /// The capacity a buffer needs for any response to these inputs.
     @inlinable
     public func capacity(originCount: Int, methodCount: Int, requestHeadersCount: Int, extraCount: Int = 0) -> Int {

@@ -178,9 +178,7 @@ extension RequestHeaderList {
     @inline(__always)
     package static func namesAnything(_ value: UnsafeRawBufferPointer) -> Bool {
         guard let first = value.first else { return false }
-        // A letter, in either case, is a name's first byte: the common case in two instructions.
-        if (first | 0x20) &- UInt8(ascii: "a") < 26 { return true }
-        if first != UInt8(ascii: ",") && lowercasedTokenByte(first) != 0 { return true }
+        if lowercasedTokenByte(first) != 0 { return true }  // a comma is no token byte
         var found = false
         _ = forEachName(in: value) { _ in found = true; return false }
         return found

@@ -8,32 +8,13 @@ public enum ByteCopy {
     /// Copies `count` bytes from `source` to `destination` (not overlapping).
     ///
     /// Reads and writes only the `count` bytes given: each size class is two
-    /// moves that overlap in the middle (33 to 64 bytes: two 32-byte moves;
-    /// 16 to 32: two 16-byte moves; 8 to 16: two 8-byte moves; 1 to 3: three
-    /// byte moves), and longer runs loop 16 bytes at a time and end with an
-    /// overlapping 16-byte move.
+    /// moves that overlap in the middle (16 to 32 bytes: two 16-byte moves;
+    /// 8 to 16: two 8-byte moves; 1 to 3: three byte moves), and longer runs
+    /// loop 16 bytes at a time and end with an overlapping 16-byte move.
     @inlinable @inline(__always)
     public static func copy(_ destination: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, _ count: Int) {
         typealias Chunk = SIMD16<UInt8>
         if count >= 16 {
-            if count <= 32 {
-                // The commonest size here (origins, header lists, date lines): no loop.
-                let head = source.loadUnaligned(as: Chunk.self), tail = source.loadUnaligned(fromByteOffset: count &- 16, as: Chunk.self)
-                destination.storeBytes(of: head, as: Chunk.self)
-                destination.storeBytes(of: tail, toByteOffset: count &- 16, as: Chunk.self)
-                return
-            }
-            if count <= 64 {
-                // Two 32-byte halves that overlap in the middle.
-                let a = source.loadUnaligned(as: Chunk.self), b = source.loadUnaligned(fromByteOffset: 16, as: Chunk.self)
-                let c = source.loadUnaligned(fromByteOffset: count &- 32, as: Chunk.self)
-                let d = source.loadUnaligned(fromByteOffset: count &- 16, as: Chunk.self)
-                destination.storeBytes(of: a, as: Chunk.self)
-                destination.storeBytes(of: b, toByteOffset: 16, as: Chunk.self)
-                destination.storeBytes(of: c, toByteOffset: count &- 32, as: Chunk.self)
-                destination.storeBytes(of: d, toByteOffset: count &- 16, as: Chunk.self)
-                return
-            }
             if count > 256 {
                 destination.copyMemory(from: source, byteCount: count)
                 return

@@ -26,7 +26,7 @@ package enum HTTPLoadBenchmark {
         }
         let details = HTTPPointDetails(target: configuration.target.description, label: label, threads: configuration.threads,
                                        rate: configuration.rate, checked: total.checked, conforming: total.conforming,
-                                       errors: total.errors.sorted { $0.key < $1.key }.map { (kind: $0.key, count: $0.value) },
+                                       errors: total.errors,
                                        retries: total.retries, latency: total.latency)
         let point = LoadPoint.http(scenario: scenario, connections: configuration.connections, responses: total.responses, seconds: total.seconds,
                                    requestsPerSecond: perSecond, details: details)

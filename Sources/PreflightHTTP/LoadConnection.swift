@@ -145,17 +145,17 @@ final class LoadConnection: @unchecked Sendable {
 
     /// Records the response in flight and checks it against the policy.
     private func completed(_ head: ResponseHead) {
-        let (index, from) = (inFlight!.index, inFlight!.from)
+        let request = inFlight!
         inFlight = nil
         timeout?.cancel()
         let now = NIODeadline.now()
         if now >= run.measureFrom && now <= run.measureUntil {
             results.result.responses += 1
-            results.result.latency.record(UInt64(max(0, (now - from).nanoseconds)))
+            results.result.latency.record(UInt64(max(0, (now - request.from).nanoseconds)))
         }
         received!.withUnsafeReadableBytes { bytes in
             func value(_ range: Range<Int>?) -> UnsafeRawBufferPointer? { range.map { UnsafeRawBufferPointer(rebasing: bytes[$0]) } }
-            run.stream.withRequest(index) { origin, method, headers in
+            run.stream.withRequest(request.index) { origin, method, headers in
                 let allowed = run.evaluator.evaluate(origin: origin, method: method, requestHeaders: headers).isAllowed
                 var outcome = BrowserPreflightCheck.outcome(
                     of: .init(status: head.status, allowOrigin: value(head.allowOrigin), allowCredentials: value(head.allowCredentials),

@@ -23,14 +23,14 @@ package struct HTTPPointDetails: Sendable {
     package var latencyBuckets: [(value: UInt64, count: UInt64)]
 
     package init(target: String, label: String, threads: Int, rate: Double?, checked: Int, conforming: Int,
-                 errors: [(kind: String, count: Int)], retries: Int, latency: Histogram<UInt64>) {
+                 errors: [String: Int], retries: Int, latency: Histogram<UInt64>) {
         self.target = target
         self.label = label
         self.threads = threads
         self.rate = rate
         self.checked = checked
         self.conforming = conforming
-        self.errors = errors
+        self.errors = errors.sorted { $0.key < $1.key }.map { (kind: $0.key, count: $0.value) }
         self.retries = retries
         maxNanos = latency.totalCount > 0 ? latency.max : 0
         latencyBuckets = latency.recordedValues().map { (value: $0.value, count: UInt64($0.count)) }

@@ -41,7 +41,7 @@ extension LoadReport {
             let details = HTTPPointDetails(target: base.http!.target, label: base.http!.label, threads: group.reduce(0) { $0 + $1.http!.threads },
                                            rate: base.http!.rate.map { _ in group.reduce(0) { $0 + ($1.http!.rate ?? 0) } },
                                            checked: group.reduce(0) { $0 + $1.http!.checked }, conforming: group.reduce(0) { $0 + $1.http!.conforming },
-                                           errors: errors.sorted { $0.key < $1.key }.map { (kind: $0.key, count: $0.value) },
+                                           errors: errors,
                                            retries: group.reduce(0) { $0 + $1.http!.retries }, latency: latency)
             points.append(.http(scenario: base.scenario, connections: group.reduce(0) { $0 + $1.workers },
                                 responses: group.reduce(0) { $0 + $1.decisions }, seconds: group.map(\.seconds).max() ?? 0,
