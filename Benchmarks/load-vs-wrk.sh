@@ -24,14 +24,9 @@ server_threads=${SERVER_THREADS:-1}
 duration=${DURATION:-5}
 rounds=${ROUNDS:-3}
 port=${PORT:-18181}
-command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 1; }
-if [ -z "${BIN:-}" ]; then
-    swift build -c release --product preflight-bench >/dev/null
-    BIN=$(swift build -c release --show-bin-path)/preflight-bench
-fi
-tmp=$(mktemp -d)
-server=""
-trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$tmp"' EXIT
+source Benchmarks/common.sh
+require wrk wrk
+require curl curl
 "$BIN" scenarios --requests "$scenario" --count 100000 > "$tmp/requests.jsonl"
 url=http://127.0.0.1:$port/
 
@@ -39,9 +34,7 @@ median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] :
 
 declare -A wrk_rps load_rps
 for configuration in "--cors off" "--cache none" "--cache sharded"; do
-    "$BIN" serve --scenario "$scenario" --port "$port" --threads "$server_threads" $configuration 2>"$tmp/serve.err" &
-    server=$!
-    for _ in $(seq 50); do curl -s -o /dev/null "$url.well-known/preflight-bench/stats" && break; sleep 0.1; done
+    serve_in_background "$port" "$BIN" serve --scenario "$scenario" --port "$port" --threads "$server_threads" $configuration
     : > "$tmp/wrk"; : > "$tmp/load"
     for _ in $(seq "$rounds"); do
         wrk -t"$client_threads" -c"$connections" -d"${duration}s" -s Benchmarks/wrk-preflights.lua "$url" -- "$tmp/requests.jsonl" \
@@ -50,7 +43,7 @@ for configuration in "--cors off" "--cache none" "--cache sharded"; do
             --duration "$duration" --repetitions 1 --warm-up 0.5 --format json 2>/dev/null \
             | python3 -c 'import json,sys; p=json.load(sys.stdin)["points"][0]; print(p["decisionsPerSecond"]); c=p["conformance"]; sys.exit(0 if c == 1 else print("conformance", c, file=sys.stderr))' >> "$tmp/load"
     done
-    kill -INT $server; wait $server 2>/dev/null || true; server=""
+    stop_serve
     wrk_rps[$configuration]=$(median < "$tmp/wrk")
     load_rps[$configuration]=$(median < "$tmp/load")
     echo "serve $configuration: wrk $(paste -sd' ' "$tmp/wrk") req/s (median ${wrk_rps[$configuration]}); load $(paste -sd' ' "$tmp/load") req/s (median ${load_rps[$configuration]})"

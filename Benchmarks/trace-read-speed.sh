@@ -8,12 +8,7 @@
 # Usage: Benchmarks/trace-read-speed.sh   (BIN=path to skip the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -z "${BIN:-}" ]; then
-    swift build -c release --product preflight-bench >/dev/null
-    BIN=$(swift build -c release --show-bin-path)/preflight-bench
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+source Benchmarks/common.sh
 "$BIN" trace --scenario realistic --count 1000000 --out "$tmp/trace.jsonl" 2>/dev/null
 "$BIN" trace --scenario realistic --count 1000000 --out "$tmp/trace.csv" --format csv 2>/dev/null
 # nginx: $msec "$remote_addr" "$request_method" "$request_uri" "$http_origin" "$http_access_control_request_method" "$http_access_control_request_headers"
