@@ -37,6 +37,17 @@ package enum Files {
         }
         guard isDirectory(directory) else { throw HostError("cannot write to \(directory): it is not a directory") }
         guard FileManager.default.isWritableFile(atPath: directory) else { throw HostError("cannot write to \(directory): permission denied") }
+        // Permission bits do not tell about read-only mounts or a full disk
+        // (and root passes every bits check): write a file and remove it.
+        // Every name a report writes comes from ReportFileName, so once one
+        // file can be written there, all of them can.
+        let probe = directory + "/.preflight-bench-write-check-\(ProcessInfo.processInfo.processIdentifier)"
+        do {
+            try Data("x".utf8).write(to: URL(fileURLWithPath: probe))
+            try FileManager.default.removeItem(atPath: probe)
+        } catch {
+            throw HostError("cannot write to \(directory): \(error.localizedDescription)")
+        }
     }
 
     /// Writes each file into `directory`, creating it first.

@@ -99,11 +99,15 @@ struct LoadCommand: ParsableCommand {
 
     func run() throws {
         let checkedPolicy = try policy.map(loadPolicy)
+        // Before measuring: a run must not fail after its work for want of a folder.
+        if let out { try reportingFailures { try Files.prepareDirectory(out) } }
         let progress = ProgressLine()
         var points: [LoadPoint] = []
         var mismatchLines: [String] = []
         for name in scenario {
             let stream = try reportingFailures { try ScenarioSource.stream(for: ScenarioSource.load(name)) }
+            // The scenario's own name labels points and names chart files, as in `run`.
+            let scenarioName = stream.scenario.name
             for count in connections {
                 var configuration = HTTPLoadConfiguration(target: try HTTPTarget(url: target))
                 configuration.connections = count
@@ -115,13 +119,13 @@ struct LoadCommand: ParsableCommand {
                 configuration.timeout = timeout
                 let measured = try reportingFailures {
                     do {
-                        return try HTTPLoadBenchmark.measure(scenario: name, stream: stream, policy: checkedPolicy ?? stream.policy,
+                        return try HTTPLoadBenchmark.measure(scenario: scenarioName, stream: stream, policy: checkedPolicy ?? stream.policy,
                                                              configuration: configuration, repetitions: repetitions, label: label,
                                                              progress: { progress.update($0) })
                     } catch let error as HTTPLoadError { throw HostError(error.description) } catch { throw HostError("load: \(error)") }
                 }
                 points.append(measured.point)
-                mismatchLines += measured.mismatches.map { "\(name) \(count) connections: \($0)" }
+                mismatchLines += measured.mismatches.map { "\(scenarioName) \(count) connections: \($0)" }
             }
         }
         progress.finish()
@@ -135,10 +139,7 @@ struct LoadCommand: ParsableCommand {
         case .csv: print(report.csv)
         }
         if let out {
-            try reportingFailures {
-                try Files.prepareDirectory(out)
-                try Files.write(report.files(), to: out)
-            }
+            try reportingFailures { try Files.write(report.files(), to: out) }
             StandardError.line("wrote \(out)/run.json, run.csv, summary.md and the charts")
         }
     }

@@ -106,6 +106,7 @@ struct SimulateCommand: ParsableCommand {
         let server = (capacity: capacity[0], eviction: eviction[0])
         let serverText = "server cache \(capacity[0]) entries, \(eviction[0])"
         let report: BrowserReport
+        if let out { try reportingFailures { try Files.prepareDirectory(out) } }
         if let path = traceOptions.trace, let policyPath = traceOptions.policy {
             // Streamed: memory holds the clients' caches and the distinct keys, not the trace.
             let run = BrowserStreamingRun(policy: try loadPolicy(policyPath), browsers: browsers, maxAges: maxAge, server: server, rate: rate)
@@ -124,7 +125,7 @@ struct SimulateCommand: ParsableCommand {
             let run = BrowserStreamingRun(policy: stream.policy, browsers: browsers, maxAges: maxAge, server: server, rate: rate)
             run.add(stream: stream, count: count, rate: rate)
             report = BrowserReport(points: run.finish(),
-                                   source: "\(scenario): \(count) requests at \(formatNumber(rate))/s from \(stream.scenario.clients) clients "
+                                   source: "\(stream.scenario.name): \(count) requests at \(formatNumber(rate))/s from \(stream.scenario.clients) clients "
                                        + "to \(stream.scenario.paths) paths; \(serverText)")
         }
         switch output.format {
@@ -133,10 +134,7 @@ struct SimulateCommand: ParsableCommand {
         case .csv: print(report.table.csv)
         }
         if let out {
-            try reportingFailures {
-                try Files.prepareDirectory(out)
-                try Files.write(report.files(), to: out)
-            }
+            try reportingFailures { try Files.write(report.files(), to: out) }
             StandardError.line("wrote \(out)/browsers.json, browsers.csv and browsers-preflights.svg")
         }
     }

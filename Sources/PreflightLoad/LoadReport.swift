@@ -310,7 +310,7 @@ extension LoadReport {
             SVGChart(title: "latency percentiles at the most \(units.workers)" + (scenario.map { ": \($0)" } ?? ""), xLabel: "percentile",
                      yLabel: "ns", series: series, logY: true, categoricalX: ["p50", "p99", "p99.9"])
         }
-        return out
+        return ReportFileName.unique(out)
     }
 
     /// One chart named `name` when every scenario's series fit in one,
@@ -319,7 +319,7 @@ extension LoadReport {
                      chart: (String?, [SVGChart.Series]) -> SVGChart) -> [(name: String, svg: String)] {
         let all = seriesByScenario.flatMap { entry in entry.series.map { SVGChart.Series(name: "\(entry.scenario) \($0.name)", points: $0.points) } }
         guard !all.isEmpty else { return [] }
-        if all.count <= SVGChart.maximumSeries { return [(name + ".svg", chart(nil, all).svg)] }
+        if all.count <= SVGChart.maximumSeries { return [(ReportFileName.safe(name, extension: "svg"), chart(nil, all).svg)] }
         return seriesByScenario.flatMap { entry -> [(name: String, svg: String)] in
             entry.series.isEmpty ? [] : chart(entry.scenario, entry.series).split(name: "\(name)-\(entry.scenario).svg")
         }

@@ -23,14 +23,15 @@ extension Scenario {
 
     /// Reads a scenario file. Keys left out take the `realistic` preset's values;
     /// unknown keys, wrong types and invalid values are errors naming the key.
-    package init(json bytes: [UInt8]) throws(ScenarioError) {
+    /// Without a `name` key the scenario is called `defaultName`.
+    package init(json bytes: [UInt8], defaultName: String = "custom") throws(ScenarioError) {
         let document: JSONDocument
         do { document = try JSONValue.parseDocument(bytes) } catch {
             throw ScenarioError(["\(error)"])
         }
         var reader = JSONObjectReader(document.root, positions: document.positions, what: "a scenario", knownKeys: Self.keys)
         var s = Scenario.preset(named: "realistic")!
-        s.name = reader.string("name") ?? "custom"
+        s.name = reader.string("name") ?? defaultName
         if let v = reader.string("description") { s.description = v }
         if reader.isNull("policy") { s.policy = nil } else if let policy = reader.value("policy") {
             do {

@@ -63,7 +63,8 @@ package struct SVGChart: Sendable {
         let rest = zip(series, isBaseline).filter { !$0.1 }.map(\.0)
         let room = max(1, Self.maximumSeries - fixed.count)
         let parts = rest.isEmpty ? [[]] : stride(from: 0, to: rest.count, by: room).map { Array(rest[$0..<min($0 + room, rest.count)]) }
-        let stem = name.hasSuffix(".svg") ? String(name.dropLast(4)) : name
+        // Names carry scenario names, which may be file paths: made safe in one place.
+        let stem = String(ReportFileName.safe(name, extension: "svg").dropLast(4))
         return parts.enumerated().map { i, part in
             var chart = self
             chart.series = Array((fixed + part).prefix(Self.maximumSeries))
@@ -72,12 +73,29 @@ package struct SVGChart: Sendable {
         }
     }
 
+    /// Whether the y values span more than `logYDecades` decades (a linear
+    /// axis would draw the slow series flat on zero), so the axis turns
+    /// logarithmic by itself. Never for capped (percent) axes.
+    package var spansDecades: Bool {
+        guard yCap == nil else { return false }
+        let ys = series.flatMap { $0.points.map(\.1) }.filter { $0 > 0 && $0.isFinite }
+        guard let low = ys.min(), let high = ys.max() else { return false }
+        return high / low > pow(10, Self.logYDecades)
+    }
+
+    /// Decades of y values beyond which the axis is logarithmic.
+    package static let logYDecades = 2.0
+
     package var svg: String {
         precondition(series.count <= Self.maximumSeries, "split charts with more than \(Self.maximumSeries) series")
+        let logY = self.logY || spansDecades
+        let yLabel = logY && !self.logY ? self.yLabel + " (log scale)" : self.yLabel
         let (width, height, left, top) = (Self.width, Self.height, Self.left, Self.top)
         let plotW = width - left - Self.right, plotH = height - top - Self.bottom
         func tx(_ x: Double) -> Double { logX ? log10(max(x, 1e-9)) : x }
-        func ty(_ y: Double) -> Double { logY ? log10(max(y, 1e-9)) : y }
+        // Zero (a point that stopped) sits on a log axis's floor, not at 1e-9.
+        let smallestY = series.flatMap { $0.points.map(\.1) }.filter { $0 > 0 && $0.isFinite }.min() ?? 1e-9
+        func ty(_ y: Double) -> Double { logY ? log10(max(y, smallestY)) : y }
         func xOf(_ i: Int, _ p: (Double, Double)) -> Double { categoricalX == nil ? tx(p.0) : Double(i) }
         let all = series.flatMap { s in s.points.enumerated().map { (xOf($0.offset, $0.element), ty(min($0.element.1, yCap ?? .infinity))) } }
         var xs = all.map(\.0), ys = all.map(\.1)
