@@ -61,21 +61,30 @@ let package = Package(
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strictness),
         .target(name: "PreflightTrace", dependencies: ["JSONValue"], swiftSettings: strictness),
-        .target(name: "PreflightLoad", dependencies: [
-            "PreflightWorkload", "PreflightTrace", "PreflightCache", "CORSPolicy", "OriginMatching", "JSONValue", "InternalByteUtilities",
-            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        .target(name: "PreflightReport", dependencies: ["JSONValue", "PreflightTrace"], swiftSettings: strictness),
+        .target(name: "PreflightSimulation", dependencies: [
+            "PreflightReport", "PreflightWorkload", "PreflightTrace", "PreflightCache", "CORSPolicy", "JSONValue", "InternalByteUtilities",
             .product(name: "HeapModule", package: "swift-collections"),
+        ], swiftSettings: strictness),
+        .target(name: "PreflightLoad", dependencies: [
+            "PreflightReport", "PreflightWorkload", "PreflightTrace", "PreflightCache", "CORSPolicy", "OriginMatching", "JSONValue", "InternalByteUtilities",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
             .product(name: "OrderedCollections", package: "swift-collections"),
         ], swiftSettings: strictness),
-        .target(name: "PreflightHTTP", dependencies: [
-            "CORSPolicy", "PreflightCache", "PreflightWorkload", "PreflightLoad", "JSONValue", "InternalByteUtilities",
-            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        .target(name: "PreflightHTTPServer", dependencies: [
+            "CORSPolicy", "PreflightCache", "JSONValue", "InternalByteUtilities",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strictness),
+        .target(name: "PreflightLoadClient", dependencies: [
+            "PreflightLoad", "PreflightReport", "CORSPolicy", "PreflightWorkload", "InternalByteUtilities",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], swiftSettings: strictness),
         .target(name: "BenchmarkHost", dependencies: [
-            "PreflightLoad", "PreflightWorkload", "CORSPolicy", "JSONValue", "PreflightTrace",
+            "PreflightLoad", "PreflightSimulation", "PreflightReport", "PreflightWorkload", "CORSPolicy", "JSONValue", "PreflightTrace",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ], swiftSettings: strictness, plugins: ["BuildCommitPlugin"]),
         // Writes the git commit the tool is built from into BenchmarkHost (`buildCommit`).
@@ -84,7 +93,8 @@ let package = Package(
         .executableTarget(
             name: "PreflightBenchCommand",
             dependencies: [
-                "CORSPolicy", "OriginMatching", "JSONValue", "PreflightWorkload", "PreflightLoad", "BenchmarkHost", "PreflightHTTP", "PreflightTrace", "AllocationCounter", "PreflightCache", "InternalByteUtilities",
+                "CORSPolicy", "OriginMatching", "JSONValue", "PreflightWorkload", "PreflightLoad", "PreflightSimulation", "PreflightReport",
+                "BenchmarkHost", "PreflightHTTPServer", "PreflightLoadClient", "PreflightTrace", "AllocationCounter", "PreflightCache", "InternalByteUtilities",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictness
@@ -97,18 +107,18 @@ let package = Package(
                     swiftSettings: strictness),
         .testTarget(name: "PreflightCacheTests", dependencies: ["PreflightCache", "CORSPolicy", "InternalByteUtilities", "PreflightTestSupport"],
                     swiftSettings: strictness),
-        .testTarget(name: "PreflightHTTPTests", dependencies: ["PreflightHTTP", "PreflightCache", "CORSPolicy", "PreflightWorkload", "PreflightLoad",
+        .testTarget(name: "PreflightHTTPTests", dependencies: ["PreflightHTTPServer", "PreflightLoadClient", "PreflightReport", "PreflightCache", "CORSPolicy", "PreflightWorkload", "PreflightLoad",
                                                                "PreflightTestSupport", "BenchmarkHost", "InternalByteUtilities",
                                                                .product(name: "NIOCore", package: "swift-nio"),
                                                                .product(name: "NIOPosix", package: "swift-nio"),
                                                                .product(name: "NIOHTTP1", package: "swift-nio"),
                                                                .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
                     swiftSettings: strictness),
-        .testTarget(name: "PreflightTraceTests", dependencies: ["PreflightTrace", "PreflightWorkload", "PreflightLoad", "BenchmarkHost", "CORSPolicy",
+        .testTarget(name: "PreflightTraceTests", dependencies: ["PreflightTrace", "PreflightWorkload", "PreflightLoad", "PreflightSimulation", "PreflightReport", "BenchmarkHost", "CORSPolicy",
                                                                 "PreflightTestSupport"],
                     swiftSettings: strictness),
         .testTarget(name: "PreflightWorkloadTests", dependencies: ["PreflightWorkload", "PreflightTestSupport", "CORSPolicy"], swiftSettings: strictness),
-        .testTarget(name: "PreflightLoadTests", dependencies: ["PreflightLoad", "PreflightWorkload", "PreflightTrace", "PreflightCache", "CORSPolicy", "OriginMatching",
+        .testTarget(name: "PreflightLoadTests", dependencies: ["PreflightLoad", "PreflightSimulation", "PreflightReport", "PreflightWorkload", "PreflightTrace", "PreflightCache", "CORSPolicy", "OriginMatching",
                                                                "InternalByteUtilities", "PreflightTestSupport", "BenchmarkHost"],
                     swiftSettings: strictness),
     ],

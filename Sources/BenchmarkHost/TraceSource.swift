@@ -2,6 +2,7 @@ package import CORSPolicy
 package import PreflightTrace
 package import PreflightWorkload
 package import PreflightLoad
+package import PreflightSimulation
 
 /// A recorded trace as `run` and `simulate` replay it: its preflights as a
 /// request stream (in the trace's order) decided against a policy, and each

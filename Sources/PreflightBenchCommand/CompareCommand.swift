@@ -1,6 +1,7 @@
 import ArgumentParser
 import BenchmarkHost
 import PreflightLoad
+import PreflightReport
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

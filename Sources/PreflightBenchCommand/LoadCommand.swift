@@ -1,9 +1,9 @@
 import ArgumentParser
 import BenchmarkHost
 import CORSPolicy
-import PreflightHTTP
 import PreflightLoad
 import PreflightWorkload
+import PreflightLoadClient
 
 struct LoadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import BenchmarkHost
 import JSONValue
 import PreflightLoad
 import PreflightWorkload
+import PreflightReport
 
 struct ScenariosCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

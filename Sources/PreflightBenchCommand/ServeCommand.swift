@@ -4,7 +4,7 @@ import CORSPolicy
 import Dispatch
 import Foundation
 import PreflightCache
-import PreflightHTTP
+import PreflightHTTPServer
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

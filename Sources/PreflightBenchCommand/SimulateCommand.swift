@@ -5,6 +5,8 @@ import JSONValue
 import PreflightCache
 import PreflightLoad
 import PreflightWorkload
+import PreflightReport
+import PreflightSimulation
 
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

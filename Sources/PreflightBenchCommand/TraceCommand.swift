@@ -4,6 +4,7 @@ import PreflightLoad
 import BenchmarkHost
 import PreflightTrace
 import PreflightWorkload
+import PreflightReport
 
 struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import Histogram
 package import OriginMatching
 package import PreflightCache
+package import PreflightReport
 
 /// One measured combination.
 package struct LoadPoint: Sendable {

@@ -1,4 +1,5 @@
 import JSONValue
+package import PreflightReport
 
 // What `run` prints and the files it writes, from the report alone, so that
 // `report` can render a directory again from its run.json.

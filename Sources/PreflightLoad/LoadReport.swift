@@ -3,6 +3,7 @@ import OrderedCollections
 package import JSONValue
 import OriginMatching
 import PreflightCache
+package import PreflightReport
 
 /// A run's results: the environment, the harness overhead per scenario, and the points.
 package struct LoadReport: Sendable {

@@ -1,4 +1,5 @@
 package import JSONValue
+package import PreflightReport
 
 extension MatcherMeasurement {
     /// The JSON object `matchers --format json` prints for this measurement.

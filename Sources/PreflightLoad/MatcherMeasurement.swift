@@ -1,4 +1,5 @@
 package import OriginMatching
+package import PreflightReport
 
 /// One strategy measured on one pattern list.
 package struct MatcherMeasurement: Sendable {

@@ -1,6 +1,7 @@
 package import JSONValue
 import OrderedCollections
 import PreflightCache
+package import PreflightReport
 
 /// Two runs side by side, point by point: the change in median throughput
 /// and in p99 latency, and whether the throughput change is real: a

@@ -21,7 +21,7 @@ package struct Spread: Sendable, Equatable {
 
 /// Seconds between two instants of the continuous clock, as a Double.
 @inline(__always)
-func seconds(_ duration: Duration) -> Double {
+package func seconds(_ duration: Duration) -> Double {
     let c = duration.components
     return Double(c.seconds) + Double(c.attoseconds) * 1e-18
 }

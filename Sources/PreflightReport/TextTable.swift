@@ -42,7 +42,7 @@ package struct TextTable: Sendable {
         return "<table>\n<tr>" + cells(header, "th") + "</tr>\n" + rows.map { "<tr>" + cells($0, "td") + "</tr>" }.joined(separator: "\n") + "\n</table>"
     }
 
-    static func htmlEscaped(_ s: String) -> String {
+    package static func htmlEscaped(_ s: String) -> String {
         s.replacingAll("&", "&amp;").replacingAll("<", "&lt;").replacingAll(">", "&gt;").replacingAll("\"", "&quot;")
     }
 

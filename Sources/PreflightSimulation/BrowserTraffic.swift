@@ -3,6 +3,7 @@ package import JSONValue
 package import PreflightTrace
 package import PreflightWorkload
 package import PreflightCache
+package import PreflightReport
 
 /// Dense ids for strings.
 struct Interner {

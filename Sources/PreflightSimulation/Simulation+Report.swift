@@ -1,4 +1,5 @@
 package import JSONValue
+package import PreflightReport
 
 extension Simulation {
     /// A finished simulation and what it was run on, in every output form.

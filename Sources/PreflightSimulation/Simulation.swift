@@ -3,6 +3,7 @@ package import JSONValue
 package import PreflightCache
 package import PreflightWorkload
 import CORSPolicy
+package import PreflightReport
 
 /// Cache tuning over virtual time: a scenario's stream replayed at a fixed
 /// rate against each capacity, eviction policy and Max-Age, with the offline

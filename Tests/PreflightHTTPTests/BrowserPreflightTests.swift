@@ -2,8 +2,8 @@ import BenchmarkHost
 import CORSPolicy
 import Foundation
 import PreflightCache
-import PreflightHTTP
 import Testing
+import PreflightHTTPServer
 
 /// Headless Chromium (Debian's `chromium`, installed by .ci/run) runs
 /// cross-origin `fetch()` calls from a page on one loopback origin to

@@ -1,10 +1,10 @@
 import CORSPolicy
-import PreflightHTTP
 import PreflightLoad
 import PreflightTestSupport
 import PreflightWorkload
 import Testing
 import Dispatch
+import PreflightLoadClient
 
 /// `load` against `serve` over loopback: every preset's answers are what a
 /// browser needs, and servers that answer wrongly are called out.

@@ -1,6 +1,6 @@
 import InternalByteUtilities
-@testable import PreflightHTTP
 import Testing
+@testable import PreflightLoadClient
 
 /// `load` reads whatever a server sends: its response parser must find the
 /// fields of well-formed heads and never trap on any bytes.

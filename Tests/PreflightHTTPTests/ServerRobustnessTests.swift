@@ -1,8 +1,8 @@
 import CORSPolicy
 import Foundation
 import PreflightCache
-import PreflightHTTP
 import Testing
+import PreflightHTTPServer
 
 /// A server on a free loopback port for one test, shut down after it.
 func withServer<R>(policy: CORSPolicy = testPolicy, cache: PreflightCacheKind? = .sharded, headerTimeout: Double = 10, idleTimeout: Double = 60,

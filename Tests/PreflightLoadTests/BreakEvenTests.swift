@@ -5,6 +5,7 @@ import PreflightTestSupport
 @testable import PreflightLoad
 import PreflightWorkload
 import Testing
+@testable import PreflightReport
 
 /// The break-even hit rate h* = (miss - evaluation) / (miss - hit), its edge
 /// cases, and hit and miss latencies measured apart by a real run.

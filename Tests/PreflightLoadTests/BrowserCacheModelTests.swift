@@ -2,6 +2,7 @@ import CORSPolicy
 import PreflightLoad
 import PreflightTrace
 import Testing
+import PreflightSimulation
 
 /// Each engine's constants, observable in small hand-computed traces.
 @Suite struct BrowserCacheModelTests {

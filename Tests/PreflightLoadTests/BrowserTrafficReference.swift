@@ -3,6 +3,7 @@ import PreflightCache
 import PreflightLoad
 import PreflightTrace
 import PreflightWorkload
+import PreflightSimulation
 
 /// The browser model over traffic held in memory, written apart from
 /// `BrowserStreamingRun` (its own reading of records, ids and times, the

@@ -4,6 +4,7 @@ import OriginMatching
 import PreflightCache
 @testable import PreflightLoad
 import Testing
+@testable import PreflightReport
 
 /// Every chart of a run the reference run's size, laid out by a real
 /// browser (Debian's `chromium`, headless): each element's rendered box lies

@@ -3,6 +3,7 @@ import OriginMatching
 import PreflightCache
 @testable import PreflightLoad
 import Testing
+@testable import PreflightReport
 
 @Suite struct MannWhitneyUTests {
     /// Values SciPy's `mannwhitneyu(..., alternative="two-sided")` gives.

@@ -4,6 +4,7 @@ import CORSPolicy
 import PreflightTestSupport
 import PreflightWorkload
 import Testing
+@testable import PreflightSimulation
 
 /// `simulate` and the `sharded` cache share one implementation of eviction
 /// (`EvictionQueues`). These tests hold them to it: one key stream through a

@@ -5,6 +5,7 @@ import PreflightLoad
 import PreflightTestSupport
 import PreflightWorkload
 import Testing
+import PreflightSimulation
 
 @Suite struct SimulationTests {
     @Test func theOptimumBoundsEveryPolicy() throws {

@@ -1,5 +1,6 @@
 @testable import PreflightLoad
 import Testing
+@testable import PreflightReport
 
 /// Report file names come from names users chose (scenario names, paths):
 /// whatever the name, the file stays inside `--out`, visible and writable.

@@ -1,6 +1,7 @@
 import Foundation
 @testable import PreflightLoad
 import Testing
+@testable import PreflightReport
 
 /// Charts stay readable at any run size: checked on the SVG text itself.
 @Suite struct SVGChartTests {

@@ -7,6 +7,7 @@ import PreflightTestSupport
 import PreflightTrace
 import PreflightWorkload
 import Testing
+import PreflightSimulation
 
 /// A scenario written as a trace (as `trace` writes it) and read back (as
 /// `run --trace` and `simulate --trace` read it) is the same traffic: the same
