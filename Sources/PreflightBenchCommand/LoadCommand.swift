@@ -131,16 +131,7 @@ struct LoadCommand: ParsableCommand {
         progress.finish()
         let report = LoadReport(environment: MachineFacts.environment() + [("command", .string(MachineFacts.commandLine))],
                                 harnessOverhead: [], points: points)
-        switch output.format {
-        case .table:
-            print(report.consoleText(suggestingNextSteps: false))
-            if !mismatchLines.isEmpty { print("\nfirst mismatches:\n" + mismatchLines.joined(separator: "\n")) }
-        case .json: print(report.jsonValue.prettyJSONText)
-        case .csv: print(report.csv)
-        }
-        if let out {
-            try reportingFailures { try Files.write(report.files(), to: out) }
-            StandardError.line("wrote \(out)/run.json, run.csv, summary.md and the charts")
-        }
+        try output.emit(report, out: out, tableText: report.consoleText
+                            + (mismatchLines.isEmpty ? "" : "\n\nfirst mismatches:\n" + mismatchLines.joined(separator: "\n")))
     }
 }

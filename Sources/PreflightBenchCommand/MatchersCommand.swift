@@ -59,6 +59,9 @@ struct MatchersCommand: ParsableCommand {
 
     @OptionGroup var output: FormatOption
 
+    @Option(name: .long, help: ArgumentHelp("Write matchers.json, matchers.csv, matchers.md, index.html and the chart into this directory.", valueName: "dir"))
+    var out: String?
+
     func validate() throws {
         guard (0...1).contains(wildcardShare) else { throw ValidationError("--wildcard-share must be between 0 and 1, got \(wildcardShare)") }
         guard (1...1000).contains(repetitions) else { throw ValidationError("--repetitions must be between 1 and 1000") }
@@ -69,6 +72,7 @@ struct MatchersCommand: ParsableCommand {
 
     func run() throws {
         let sets = try patternSets()
+        if let out { try reportingFailures { try Files.prepareDirectory(out) } }
         if !allocationProbe.isActive { StandardError.line("note: allocation counting is unavailable in this build (sanitizer); allocs/decision shows n/a") }
         var comparison = MatcherComparison(matchers: matcher, repetitions: repetitions, secondsPerRepetition: seconds)
         comparison.budgetSeconds = budget
@@ -85,13 +89,9 @@ struct MatchersCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        switch output.format {
-        case .table:
-            print(MatcherComparison.table(results).text + "\n\n" + MatcherComparison.verdicts(results).joined(separator: "\n"))
-            for note in skipped { print(note + " (raise it with --budget or --memory-budget)") }
-        case .json: print(JSONValue.array(results.map(\.jsonValue)).prettyJSONText)
-        case .csv: print(MatcherComparison.table(results).csv)
-        }
+        let report = MatcherReport(results: results, skipped: skipped.map { $0 + " (raise it with --budget or --memory-budget)" },
+                                   command: MachineFacts.commandLine)
+        try output.emit(report, out: out)
     }
 
     /// The policy's patterns, or one generated set per --patterns count.

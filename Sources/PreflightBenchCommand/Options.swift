@@ -2,16 +2,29 @@ import AllocationCounter
 import ArgumentParser
 import BenchmarkHost
 import PreflightLoad
+import PreflightReport
 
 /// Output formats shared by the measuring subcommands.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
 }
 
-/// `--format`, shared by run, simulate and matchers.
+/// `--format`, shared by run, load, simulate and matchers.
 struct FormatOption: ParsableArguments {
     @Option(name: .long, help: "Output format on standard output: table, json or csv.")
     var format: OutputFormat = .table
+
+    /// The one way a subcommand shows a result: `report` in --format on
+    /// standard output (`tableText` in place of its console text, where the
+    /// subcommand adds lines), then its files in `out`.
+    func emit(_ report: some ResultReport, out: String?, tableText: String? = nil) throws {
+        let format = ReportFormat(rawValue: format.rawValue)!
+        print(format == .table ? tableText ?? report.consoleText : report.rendered(format))
+        if let out {
+            try reportingFailures { try Files.write(report.files(), to: out) }
+            StandardError.line("wrote \(out)/\(report.fileSummary)")
+        }
+    }
 }
 
 extension Array {

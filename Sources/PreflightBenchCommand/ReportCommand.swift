@@ -5,11 +5,15 @@ import PreflightLoad
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Render run.csv, summary.md and the charts again from a directory's run.json, or merge load reports.",
+        abstract: "Render a report's CSV, Markdown, index.html and charts again from its JSON, or merge load reports.",
         discussion: """
             With --merge, the run.json of several `load` processes that ran at the same time \
             against one server (one per core or per machine) become one report in --out: \
             connections and requests per second add up, latency histograms merge exactly.
+
+            A directory holds one kind of report, found by its JSON file: run.json \
+            (`run --out`, `load --out`), simulate.json (`simulate --out`) or browsers.json \
+            (`simulate --browsers --out`).
 
             Examples:
               preflight-bench report results/run1
@@ -17,7 +21,7 @@ struct ReportCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Directories written by `run --out` or `load --out`.", valueName: "dir"))
+    @Argument(help: ArgumentHelp("Directories written by `run`, `load` or `simulate` with --out.", valueName: "dir"))
     var directories: [String]
 
     @Flag(name: .long, help: "Merge the load reports of the directories into --out.")
@@ -49,17 +53,13 @@ struct ReportCommand: ParsableCommand {
                 return
             }
             let directory = directories[0]
-            let report = try load(directory)
+            let report = try ReportFile.loadAnyKind(directory)
             try Files.write(report.files(), to: directory)
-            StandardError.line("wrote \(directory)/run.json, run.csv, summary.md and the charts")
+            StandardError.line("wrote \(directory)/\(report.fileSummary)")
         }
     }
 
     func load(_ directory: String) throws(HostError) -> LoadReport {
-        if !Files.exists(directory + "/run.json") && Files.exists(directory + "/simulate.json") {
-            throw HostError("\(directory) holds a simulate report (simulate.json): `report` renders directories written by `run --out` "
-                            + "or `load --out`, and `simulate --out` already writes all of its files")
-        }
-        return try ReportFile.load(directory + "/run.json")
+        try ReportFile.load(directory + "/run.json")
     }
 }

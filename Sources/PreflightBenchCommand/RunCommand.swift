@@ -146,15 +146,7 @@ struct RunCommand: ParsableCommand {
             print(report.jsonValue.jsonText)
             return
         }
-        switch output.format {
-        case .table: print(report.consoleText(suggestingNextSteps: out == nil))
-        case .json: print(report.jsonValue.prettyJSONText)
-        case .csv: print(report.csv)
-        }
-        if let out {
-            try reportingFailures { try Files.write(report.files(), to: out) }
-            StandardError.line("wrote \(out)/run.json, run.csv, summary.md and the charts")
-        }
+        try output.emit(report, out: out, tableText: report.consoleText(suggestingNextSteps: out == nil))
         if interrupted.load(ordering: .relaxed) {
             StandardError.line("interrupted: wrote the \(report.points.count) points measured so far")
             throw ExitCode(130)

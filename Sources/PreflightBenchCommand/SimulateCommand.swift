@@ -120,7 +120,7 @@ struct SimulateCommand: ParsableCommand {
                 StandardError.line("\(path) holds no cross-origin request: nothing to model")
                 throw ExitCode(1)
             }
-            report = BrowserReport(points: run.finish(), source: "\(path); \(serverText)")
+            report = BrowserReport(points: run.finish(), source: "\(path); \(serverText)", command: MachineFacts.commandLine)
         } else {
             let stream = try reportingFailures { try ScenarioSource.stream(for: ScenarioSource.load(scenario)) }
             let count = Int(min(duration * rate, 5_000_000))
@@ -128,17 +128,9 @@ struct SimulateCommand: ParsableCommand {
             run.add(stream: stream, count: count, rate: rate)
             report = BrowserReport(points: run.finish(),
                                    source: "\(stream.scenario.name): \(count) requests at \(formatNumber(rate))/s from \(stream.scenario.clients) clients "
-                                       + "to \(stream.scenario.paths) paths; \(serverText)")
+                                       + "to \(stream.scenario.paths) paths; \(serverText)", command: MachineFacts.commandLine)
         }
-        switch output.format {
-        case .table: print(report.table.text)
-        case .json: print(report.jsonValue.prettyJSONText)
-        case .csv: print(report.table.csv)
-        }
-        if let out {
-            try reportingFailures { try Files.write(report.files(), to: out) }
-            StandardError.line("wrote \(out)/browsers.json, browsers.csv and browsers-preflights.svg")
-        }
+        try output.emit(report, out: out, tableText: report.table.text)
     }
 
     /// `--trace`: the trace streamed through every point as it is read.
@@ -161,14 +153,6 @@ struct SimulateCommand: ParsableCommand {
 
     /// Prints the report in --format and writes its files to --out.
     func emit(_ report: Simulation.Report) throws {
-        switch output.format {
-        case .table: print(report.table.text)
-        case .json: print(report.jsonValue.prettyJSONText)
-        case .csv: print(report.table.csv)
-        }
-        if let out {
-            try reportingFailures { try Files.write(report.files(), to: out) }
-            StandardError.line("wrote \(out)/simulate.json, simulate.csv, simulate.md and the charts")
-        }
+        try output.emit(report, out: out)
     }
 }

@@ -1,52 +1,27 @@
 import JSONValue
 package import PreflightReport
 
-// What `run` prints and the files it writes, from the report alone, so that
-// `report` can render a directory again from its run.json.
+// What `run` and `load` print and the files they write, from the report
+// alone, so that `report` can render a directory again from its run.json.
 
-extension LoadReport {
-    /// run.json, run.csv, summary.md, index.html and the SVG charts, by file name.
-    package func files() -> [(name: String, contents: String)] {
-        let charts = charts()
-        let command = environmentValue("command")?.stringValue ?? "preflight-bench run"
-        return [
-            ("run.json", jsonValue.prettyJSONText + "\n"),
-            ("run.csv", csv + "\n"),
-            ("summary.md", summaryMarkdown(command: command, charts: charts.map(\.name))),
-            ("index.html", indexHTML(command: command, charts: charts)),
-        ] + charts.map { ($0.name, $0.svg) }
+extension LoadReport: ResultReport {
+    package var kind: String { "run" }
+    package var command: String { environmentValue("command")?.stringValue ?? "preflight-bench run" }
+    package var notes: [String] { breakEvenLines + harnessOverheadLines + httpLines }
+    package var consoleText: String { consoleText(suggestingNextSteps: false) }
+    package var markdownFileName: String { "summary.md" }
+    package func markdown(charts: [String]) -> String { summaryMarkdown(command: command, charts: charts) }
+    package var facts: [(key: String, value: String)] {
+        environment.filter { $0.key != "scenarios" && $0.key != "command" }.map { ($0.key, $0.value.stringValue ?? $0.value.jsonText) }
     }
 
-    /// One self-contained page (no file beside it needed, nothing fetched):
-    /// the command, the environment, the table, when caches pay, and every
-    /// chart inline, for opening from disk in a browser.
-    func indexHTML(command: String, charts: [(name: String, svg: String)]) -> String {
-        let e = TextTable.htmlEscaped
-        let environmentRows = environment.filter { $0.key != "scenarios" && $0.key != "command" }.map { [$0.key, $0.value.stringValue ?? $0.value.jsonText] }
-        var page = """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>preflight-bench run</title>
-            <style>
-            body { font-family: sans-serif; margin: 2em; max-width: 1400px; }
-            table { border-collapse: collapse; font-size: 13px; margin: 1em 0; }
-            th, td { border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: left; }
-            td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-            pre { background: #f6f6f6; padding: 0.6em; overflow-x: auto; }
-            figure { display: inline-block; margin: 0.5em; }
-            </style></head><body>
-            <h1>preflight-bench run</h1>
-            <pre>\(e(command))</pre>
-
-            """
-        page += "<h2>Points</h2>\n" + table.html + "\n"
-        let notes = breakEvenLines + harnessOverheadLines + httpLines
-        if !notes.isEmpty { page += "<pre>" + notes.map(e).joined(separator: "\n") + "</pre>\n" }
-        page += "<h2>Charts</h2>\n" + charts.map { "<figure id=\"\(e($0.name))\">\($0.svg)</figure>" }.joined(separator: "\n") + "\n"
-        page += "<h2>Environment</h2>\n" + TextTable(header: ["key", "value"], rows: environmentRows).html + "\n"
-        if let scenarios = environmentValue("scenarios") {
-            page += "<details><summary>Scenarios</summary><pre>\(e(scenarios.prettyJSONText))</pre></details>\n"
+    /// The common page, with the scenarios the run generated folded at its end.
+    package func indexHTML(charts: [(name: String, svg: String)]) -> String {
+        let scenarios = environmentValue("scenarios").map {
+            "<details><summary>Scenarios</summary><pre>\(TextTable.htmlEscaped($0.prettyJSONText))</pre></details>\n"
         }
-        return page + "</body></html>\n"
+        return ReportPage.html(title: "preflight-bench run", command: command, table: table, notes: notes, charts: charts,
+                               facts: TextTable(header: ["key", "value"], rows: facts.map { [$0.key, $0.value] }), extra: scenarios ?? "")
     }
 
     /// The table, the caches' break-even sentences, the harness overhead, the

@@ -1,5 +1,6 @@
 package import JSONValue
 package import PreflightReport
+import OriginMatching
 
 extension MatcherMeasurement {
     /// The JSON object `matchers --format json` prints for this measurement.
@@ -44,5 +45,38 @@ extension MatcherComparison {
             return "\(size) patterns: fastest is \(best.matcher) at \(formatNumber(best.nsPerDecision.median)) ns/decision"
                 + (others.isEmpty ? "" : "; others take " + others.joined(separator: ", "))
         }
+    }
+}
+
+/// A matcher comparison in every form (`matchers`): the table, a verdict a
+/// size, what the budgets left out, and ns/decision against pattern count.
+package struct MatcherReport: ResultReport {
+    package var results: [MatcherMeasurement]
+    /// Sizes the time or memory budget left out, one sentence each.
+    package var skipped: [String]
+    package var command: String
+
+    package init(results: [MatcherMeasurement], skipped: [String], command: String) {
+        self.results = results
+        self.skipped = skipped
+        self.command = command
+    }
+
+    package var kind: String { "matchers" }
+    package var table: TextTable { MatcherComparison.table(results) }
+    package var notes: [String] { MatcherComparison.verdicts(results) + skipped }
+    /// An array of measurements, as `matchers --format json` has always printed.
+    package var jsonValue: JSONValue { .array(results.map(\.jsonValue)) }
+
+    /// ns/decision against the number of patterns, one series per strategy, on log axes.
+    package func charts() -> [(name: String, svg: String)] {
+        var series: [SVGChart.Series] = []
+        for matcher in OriginMatcherKind.allCases {
+            let own = results.filter { $0.matcher == matcher }.sorted { $0.patterns < $1.patterns }
+            if !own.isEmpty { series.append(SVGChart.Series(name: matcher.rawValue, points: own.map { (Double($0.patterns), $0.nsPerDecision.median) })) }
+        }
+        guard !series.isEmpty else { return [] }
+        return SVGChart(title: "matcher cost vs policy size", xLabel: "patterns", yLabel: "ns/decision", series: series, logX: true, logY: true)
+            .split(name: "matchers-ns-per-decision.svg")
     }
 }

@@ -16,16 +16,21 @@ struct Interner {
     }
 }
 
-
-/// The browser model's results as a table, JSON, CSV and a chart.
-package struct BrowserReport: Sendable {
+/// What the browsers' preflight caches send to the server, per browser and
+/// Max-Age: `simulate --browsers`.
+package struct BrowserReport: ResultReport {
     package var points: [BrowserPoint]
     package var source: String
+    package var command: String
 
-    package init(points: [BrowserPoint], source: String) {
+    package init(points: [BrowserPoint], source: String, command: String = "preflight-bench simulate --browsers") {
         self.points = points
         self.source = source
+        self.command = command
     }
+
+    package var kind: String { "browsers" }
+    package var facts: [(key: String, value: String)] { [("source", source)] }
 
     package var table: TextTable {
         TextTable(header: ["browser", "max-age s", "kept s", "requests", "need preflight", "preflights", "preflighted %", "preflights/s", "server hit %"],
@@ -38,7 +43,7 @@ package struct BrowserReport: Sendable {
 
     package var jsonValue: JSONValue {
         .object([
-            ("source", .string(source)),
+            ("source", .string(source)), ("command", .string(command)),
             ("points", .array(points.map { p in
                 .object([("browser", .string(p.browser.rawValue)), ("maxAge", .int(p.maxAge)),
                          ("keptSeconds", .double(p.browser.lifetime(maxAge: p.maxAge), fractionDigits: 0)),
@@ -50,18 +55,15 @@ package struct BrowserReport: Sendable {
         ])
     }
 
-    /// browsers.json, browsers.csv and browsers-preflights.svg.
-    package func files() -> [(name: String, contents: String)] {
+    /// browsers-preflights.svg, when any point has a Max-Age above zero.
+    package func charts() -> [(name: String, svg: String)] {
         let series = BrowserEngine.allCases.compactMap { browser -> SVGChart.Series? in
             let own = points.filter { $0.browser == browser && $0.maxAge > 0 }
             return own.isEmpty ? nil : SVGChart.Series(name: browser.rawValue, points: own.map { (Double($0.maxAge), $0.preflightsPerSecond) })
         }
-        var files: [(name: String, contents: String)] = [("browsers.json", jsonValue.prettyJSONText + "\n"), ("browsers.csv", table.csv + "\n")]
-        if !series.isEmpty {
-            files.append(("browsers-preflights.svg", SVGChart(title: "preflights per second reaching the server, by browser", xLabel: "Access-Control-Max-Age (s)",
-                                                             yLabel: "preflights/s", series: series, logX: true).svg))
-        }
-        return files
+        guard !series.isEmpty else { return [] }
+        return [("browsers-preflights.svg", SVGChart(title: "preflights per second reaching the server, by browser", xLabel: "Access-Control-Max-Age (s)",
+                                                     yLabel: "preflights/s", series: series, logX: true).svg)]
     }
 }
 
@@ -145,5 +147,27 @@ package final class BrowserStreamingRun {
             if let server = c.server, c.preflights > 0 { point.serverHitRate = server.finish().points.first?.hitRate }
             return point
         }
+    }
+}
+
+extension BrowserReport {
+    /// Reads a report written by `jsonValue` (browsers.json, for `report DIR`).
+    package init(json: JSONValue) throws(JSONReadError) {
+        var reader = JSONObjectReader(json, what: "browsers.json", knownKeys: nil)
+        let source = reader.string("source", required: true) ?? ""
+        let command = reader.string("command") ?? "preflight-bench simulate --browsers"
+        var points: [BrowserPoint] = []
+        for (i, value) in (reader.array("points", required: true) ?? []).enumerated() {
+            var p = JSONObjectReader(value, path: "points[\(i)]", what: "a point", knownKeys: nil)
+            if let browser = p.choice("browser", of: BrowserEngine.self, required: true), let maxAge = p.int("maxAge", required: true),
+               let requests = p.int("requests", required: true), let needing = p.int("needingPreflight", required: true),
+               let preflights = p.int("preflights", required: true), let seconds = p.double("seconds", required: true) {
+                points.append(BrowserPoint(browser: browser, maxAge: maxAge, requests: requests, needingPreflight: needing, preflights: preflights,
+                                           seconds: seconds, serverHitRate: p.double("serverHitRate")))
+            }
+            reader.append(contentsOf: p.problems)
+        }
+        if !reader.problems.isEmpty { throw JSONReadError(reader.problems.map(\.description).joined(separator: "\n")) }
+        self.init(points: points, source: source, command: command)
     }
 }
