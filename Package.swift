@@ -11,18 +11,21 @@ import PackageDescription
 //   PreflightCache           -> CORSPolicy, OriginMatching, InternalByteUtilities
 //   PreflightWorkload        -> CORSPolicy, OriginMatching, JSONValue, InternalByteUtilities, OrderedCollections (package access)
 //   PreflightTrace           -> JSONValue (trace formats in and out: JSON Lines, CSV, nginx, HAR; package access)
-//   PreflightLoad            -> PreflightWorkload, PreflightCache, ..., Histogram, HeapModule, OrderedCollections (package access)
-//   PreflightHTTP            -> CORSPolicy, PreflightCache, PreflightWorkload, PreflightLoad, InternalByteUtilities, NIOCore, NIOPosix, NIOHTTP1
-//                               (serve and load over HTTP/1.1 on SwiftNIO; package access)
-//   BenchmarkHost            -> PreflightLoad, JSONValue, Subprocess (the machine: processes, files, facts;
+//   PreflightReport          -> JSONValue, PreflightTrace (one report protocol; tables, charts, statistics, file names)
+//   PreflightSimulation      -> PreflightReport, PreflightWorkload, PreflightCache, ..., HeapModule (replay, Belady, browser caches)
+//   PreflightLoad            -> PreflightReport, PreflightWorkload, PreflightCache, ..., Histogram, OrderedCollections
+//                               (in-process runs, matcher comparison, run and load reports)
+//   PreflightHTTPServer      -> CORSPolicy, PreflightCache, JSONValue, InternalByteUtilities, NIOCore, NIOPosix, NIOHTTP1 (serve)
+//   PreflightLoadClient      -> PreflightLoad, PreflightReport, CORSPolicy, PreflightWorkload, NIOCore, NIOPosix (load over HTTP)
+//   BenchmarkHost            -> PreflightLoad, PreflightSimulation, PreflightReport, JSONValue, Subprocess (the machine: processes, files, facts;
 //                               BuildCommitPlugin records the commit it is built from)
 //   AllocationCounter (C)    malloc interposer, linked into the executable only
 //   preflight-bench (CLI)    -> all of the above, ArgumentParser: parses options, calls the libraries
 //
 // The four product libraries depend on nothing beyond the toolchain. Only the
-// workload and load modules pull in hdrhistogram-swift and swift-collections,
-// only PreflightHTTP swift-nio, only BenchmarkHost swift-subprocess, only the
-// CLI swift-argument-parser.
+// workload, simulation and load modules pull in hdrhistogram-swift and
+// swift-collections, only the server and the load client swift-nio, only
+// BenchmarkHost swift-subprocess, only the CLI swift-argument-parser.
 // Benchmarks live in Benchmarks/Package.swift and fuzzers in
 // Tests/Fuzz/Package.swift, so that `swift build` here never builds their
 // machinery. Test support (a manual clock, small scenarios) is a target of its
