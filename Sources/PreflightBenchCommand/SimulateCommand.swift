@@ -130,7 +130,7 @@ struct SimulateCommand: ParsableCommand {
                                    source: "\(stream.scenario.name): \(count) requests at \(formatNumber(rate))/s from \(stream.scenario.clients) clients "
                                        + "to \(stream.scenario.paths) paths; \(serverText)", command: MachineFacts.commandLine)
         }
-        try output.emit(report, out: out, tableText: report.table.text)
+        try output.emit(report, out: out)
     }
 
     /// `--trace`: the trace streamed through every point as it is read.

@@ -311,7 +311,7 @@ extension LoadReport {
             SVGChart(title: "latency percentiles at the most \(units.workers)" + (scenario.map { ": \($0)" } ?? ""), xLabel: "percentile",
                      yLabel: "ns", series: series, logY: true, categoricalX: ["p50", "p99", "p99.9"])
         }
-        return ReportFileName.unique(out)
+        return out
     }
 
     /// One chart named `name` when every scenario's series fit in one,
