@@ -11,6 +11,8 @@
 #   Default floor: ../shared/tools/floor.c beside the repository.
 #   N (decisions) defaults to 100000; override with DECISIONS=...
 #   BIN=path measures that binary instead of building the release product.
+#   CACHES="none bucketed" picks the caches (default: none sharded bucketed);
+#   SCENARIOS="hot" the scenarios (default: hot realistic).
 #   Output: one line per measurement, then ratios to floor.c.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,8 +73,8 @@ else
     echo "no floor program at $floor_source: ratios omitted" >&2
 fi
 
-for scenario in hot realistic; do
-    for cache in none sharded; do
+for scenario in ${SCENARIOS:-hot realistic}; do
+    for cache in ${CACHES:-none sharded bucketed}; do
         ipd=$(per_decision "$scenario" "$cache")
         if [ -n "$floor" ]; then
             ratio=$(awk -v a="$ipd" -v b="$floor" 'BEGIN { printf "%.2f", a / b }')

@@ -26,6 +26,11 @@ extension EntryRecord {
     @inline(__always)
     static func reason(_ meta: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: meta >> 32) }
 
+    /// The shape word of a key: its lengths, an in-use bit (a free record's
+    /// shape word is 0, so it matches no key) and the low 32 bits of its hash.
+    @inline(__always)
+    static func shapeWord(_ shape: CacheKey.Shape, hash: UInt64) -> UInt64 { shape.lengths | 1 << 24 | hash << 32 }
+
     /// The generation a meta word holds.
     @inline(__always)
     static func generation(_ meta: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: meta) }

@@ -8,6 +8,9 @@ public enum PreflightCacheKind: String, CaseIterable, Sendable, CustomStringConv
     case locked
     /// Ours: power-of-two shards, allocation-free hit path on UTF-8 bytes.
     case sharded
+    /// Ours, set-associative: four-way buckets with per-bucket seqlocks, where
+    /// a hit and a miss touch only the key's bucket.
+    case bucketed
 
     public var description: String { rawValue }
 }
@@ -19,5 +22,6 @@ public func makePreflightDecider(_ kind: PreflightCacheKind, evaluator: Prefligh
     case .none: return UncachedPreflightDecider(evaluator: evaluator)
     case .locked: return LockedPreflightCache(evaluator: evaluator, configuration: configuration, clock: clock)
     case .sharded: return ShardedPreflightCache(evaluator: evaluator, configuration: configuration, clock: clock)
+    case .bucketed: return BucketedPreflightCache(evaluator: evaluator, configuration: configuration, clock: clock)
     }
 }

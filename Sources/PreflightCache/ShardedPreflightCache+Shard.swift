@@ -96,7 +96,7 @@ struct Shard {
     /// shape word is 0, so it matches no key) and the low 32 bits of its hash
     /// (its tag, and the S3-FIFO ghost's fingerprint).
     /// (See `EntryRecord`.)
-    @inline(__always) static func shapeWord(_ shape: CacheKey.Shape, hash: UInt64) -> UInt64 { shape.lengths | 1 << 24 | hash << 32 }
+    @inline(__always) static func shapeWord(_ shape: CacheKey.Shape, hash: UInt64) -> UInt64 { EntryRecord.shapeWord(shape, hash: hash) }
 
     /// The record a key would like to live in, from hash bits 26 to 57 (the
     /// home and tag come from the low 32, the shard from the top bits).

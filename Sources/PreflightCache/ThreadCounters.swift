@@ -26,7 +26,7 @@ struct ThreadCounters: @unchecked Sendable {
     static let rows = 256
     static let rowWords = 16
     /// Counters per row (after the owner word).
-    static let width = 3
+    static let width = 7
     static let probes = 8
     let words: UnsafeMutablePointer<Atomic<UInt>>
 

@@ -28,6 +28,9 @@ package struct LoadRunner: Sendable {
             case .locked: for c in options.capacities { out.append((.locked, c, nil, nil)) }
             case .sharded:
                 for c in options.capacities { for e in options.evictions { for s in options.shards { out.append((.sharded, c, e, s)) } } }
+            case .bucketed:
+                // Locks are per bucket: the shard count does not apply.
+                for c in options.capacities { for e in options.evictions { out.append((.bucketed, c, e, nil)) } }
             }
         }
         return out
@@ -82,7 +85,7 @@ package struct LoadRunner: Sendable {
                     let after = decider.statistics()
                     let lookups = after.lookups - before.lookups
                     let heap = allocations.heapBytes().flatMap { now in heapBefore.map { Int(now - $0) } }
-                    let perEntryDivisor = Double(max(cache == .sharded ? (capacity ?? 1) : after.entries, 1))
+                    let perEntryDivisor = Double(max(cache == .sharded || cache == .bucketed ? (capacity ?? 1) : after.entries, 1))
                     let bytesPerEntry = cache == .none ? nil : (heap.map { Double($0) } ?? Double(after.bytes)) / perEntryDivisor
                     // The warm-up's lookups are in the delta too: the hit rate covers warm-up and timed runs alike.
                     report(LoadPoint(
@@ -120,6 +123,7 @@ package struct LoadRunner: Sendable {
     func runOnce(decider: any PreflightDecider, stream: RequestStream, workers: Int, duration: Double, warmup: Double,
                  fixed: (decisions: Int, warmup: Int)?, stop: @escaping @Sendable () -> Bool) -> RunResult {
         switch decider {
+        case let d as BucketedPreflightCache: runOnce(d, stream: stream, workers: workers, duration: duration, warmup: warmup, fixed: fixed, stop: stop)
         case let d as ShardedPreflightCache: runOnce(d, stream: stream, workers: workers, duration: duration, warmup: warmup, fixed: fixed, stop: stop)
         case let d as UncachedPreflightDecider: runOnce(d, stream: stream, workers: workers, duration: duration, warmup: warmup, fixed: fixed, stop: stop)
         case let d as LockedPreflightCache: runOnce(d, stream: stream, workers: workers, duration: duration, warmup: warmup, fixed: fixed, stop: stop)

@@ -69,6 +69,7 @@ extension Simulation.Report {
             let maxAge = p.int("maxAge", required: true), requests = p.int("requests", required: true)
             let hitRate = p.double("hitRate", required: true), peak = p.int("peakEntries", required: true)
             let optimal = p.double("optimalHitRate") ?? .nan
+            let bucketed = p.double("bucketedHitRate")
             var series: [(time: Double, hitRate: Double, entries: Int)] = []
             for (j, sample) in (p.array("series") ?? []).enumerated() {
                 var s = JSONObjectReader(sample, path: "points[\(i)].series[\(j)]", what: "a sample", knownKeys: nil)
@@ -79,7 +80,7 @@ extension Simulation.Report {
             }
             if let capacity, let eviction, let maxAge, let requests, let hitRate, let peak {
                 points.append(Simulation.Point(capacity: capacity, eviction: eviction, maxAge: maxAge, requests: requests, hitRate: hitRate,
-                                               optimalHitRate: optimal, peakEntries: peak, series: series))
+                                               bucketedHitRate: bucketed, optimalHitRate: optimal, peakEntries: peak, series: series))
             }
             reader.append(contentsOf: p.problems)
         }

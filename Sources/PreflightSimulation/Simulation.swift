@@ -43,7 +43,10 @@ package struct Simulation: Sendable {
         package var eviction: EvictionPolicy
         package var maxAge: Int
         package var requests: Int
+        /// The hit rate of the exact policy (`sharded`'s `EvictionQueues`).
         package var hitRate: Double
+        /// The same policy approximated within four-way buckets (`bucketed`), nil where not replayed.
+        package var bucketedHitRate: Double? = nil
         /// The offline optimum for this capacity and Max-Age (Belady, expiry-aware, with bypass).
         package var optimalHitRate: Double
         package var peakEntries: Int
@@ -78,8 +81,12 @@ package struct Simulation: Sendable {
                     var point = replay(stream: stream, allowed: allowed, capacity: capacity, eviction: eviction, allowedTTL: allowedTTL)
                     point.maxAge = maxAge
                     point.optimalHitRate = optimal
+                    // The same policy within four-way buckets, as the `bucketed` cache runs it.
+                    point.bucketedHitRate = replayBuckets(stream: stream, allowed: allowed, capacity: capacity, eviction: eviction,
+                                                          allowedTTL: allowedTTL).hitRate
                     points.append(point)
-                    progress("capacity \(capacity) \(eviction) max-age \(maxAge): hit \(formatNumber(point.hitRate * 100)) %, optimum \(formatNumber(optimal * 100)) %")
+                    progress("capacity \(capacity) \(eviction) max-age \(maxAge): hit \(formatNumber(point.hitRate * 100)) % "
+                             + "(in 4-way buckets \(formatNumber((point.bucketedHitRate ?? 0) * 100)) %), optimum \(formatNumber(optimal * 100)) %")
                 }
             }
         }
@@ -163,16 +170,29 @@ package struct Simulation: Sendable {
     /// Nanoseconds between requests in virtual time: whole nanoseconds, as the cache's clock counts.
     var step: UInt64 { UInt64((1e9 / rate).rounded()) }
 
-    /// Replays the stream through one shard of the cache (`SimulatedShard`).
+    /// Replays the stream through one shard of the `sharded` cache (`SimulatedShard`).
     /// `hashes` stand for the cache's hashes of each key's bytes;
     /// `observe(i, hit, shard)` sees every request's outcome.
     func replay(stream: RequestStream, allowed: [Bool], capacity: Int, eviction: EvictionPolicy, allowedTTL: Double,
                 hashes: [UInt64]? = nil, observe: (Int, Bool, SimulatedShard) -> Void = { _, _, _ in }) -> Point {
-        let n = requestCount
-        let base = stream.keyIDs.count
         var shard = SimulatedShard(hashes: hashes ?? SimulatedShard.hashes(keys: stream.distinctKeys), capacity: capacity, eviction: eviction,
                                    admission: CacheConfiguration(eviction: eviction).effectiveAdmission)
         defer { shard.deallocate() }
+        return replay(stream: stream, allowed: allowed, capacity: capacity, eviction: eviction, allowedTTL: allowedTTL, through: &shard, observe: observe)
+    }
+
+    /// Replays the stream through the `bucketed` cache's buckets (`SimulatedBuckets`).
+    func replayBuckets(stream: RequestStream, allowed: [Bool], capacity: Int, eviction: EvictionPolicy, allowedTTL: Double,
+                       hashes: [UInt64]? = nil, observe: (Int, Bool, SimulatedBuckets) -> Void = { _, _, _ in }) -> Point {
+        var buckets = SimulatedBuckets(hashes: hashes ?? SimulatedShard.hashes(keys: stream.distinctKeys), capacity: capacity, eviction: eviction,
+                                       admission: CacheConfiguration(eviction: eviction).effectiveAdmission)
+        return replay(stream: stream, allowed: allowed, capacity: capacity, eviction: eviction, allowedTTL: allowedTTL, through: &buckets, observe: observe)
+    }
+
+    func replay<Cache: SimulatedCache>(stream: RequestStream, allowed: [Bool], capacity: Int, eviction: EvictionPolicy, allowedTTL: Double,
+                                       through shard: inout Cache, observe: (Int, Bool, Cache) -> Void) -> Point {
+        let n = requestCount
+        let base = stream.keyIDs.count
         let allowedNanos = UInt64(allowedTTL * 1e9), deniedNanos = UInt64(max(0, deniedTTL) * 1e9)
         var hits = 0, intervalHits = 0, intervalRequests = 0
         var series: [(Double, Double, Int)] = []
@@ -224,6 +244,7 @@ extension Simulation.Point {
         .object([
             ("capacity", .int(capacity)), ("eviction", .string(eviction.rawValue)), ("maxAge", .int(maxAge)),
             ("requests", .int(requests)), ("hitRate", .double(hitRate, fractionDigits: 4)),
+            ("bucketedHitRate", bucketedHitRate.map { .double($0, fractionDigits: 4) } ?? .null),
             // NaN: a trace too long for the optimum (see `StreamingReplay`).
             ("optimalHitRate", optimalHitRate.isNaN ? .null : .double(optimalHitRate, fractionDigits: 4)), ("peakEntries", .int(peakEntries)),
             ("series", .array(series.map { .object([("time", .double($0.time, fractionDigits: 1)), ("hitRate", .double($0.hitRate, fractionDigits: 4)),
@@ -234,13 +255,14 @@ extension Simulation.Point {
 
 extension Simulation {
     package static func table(_ points: [Point]) -> TextTable {
-        TextTable(header: ["capacity", "eviction", "max-age", "requests", "hit %", "optimal %", "of optimal", "peak entries"],
+        TextTable(header: ["capacity", "eviction", "max-age", "requests", "hit %", "4-way %", "optimal %", "of optimal", "peak entries"],
                   rows: points.map { p in
                       [String(p.capacity), p.eviction.rawValue, String(p.maxAge), String(p.requests), formatNumber(p.hitRate * 100),
+                       p.bucketedHitRate.map { formatNumber($0 * 100) } ?? "-",
                        p.optimalHitRate.isNaN ? "-" : formatNumber(p.optimalHitRate * 100),
                        p.optimalHitRate > 0 ? formatNumber(p.hitRate / p.optimalHitRate * 100) + " %" : "-",
                        String(p.peakEntries)]
-                  }, rightAligned: [0, 2, 3, 4, 5, 6, 7])
+                  }, rightAligned: [0, 2, 3, 4, 5, 6, 7, 8])
     }
 
     /// Charts: hit rate vs capacity per eviction policy and Max-Age, with the optimum; hit rate and entries over time.
@@ -268,3 +290,14 @@ extension Simulation {
         return out
     }
 }
+
+/// A model of a cache over key ids, replayed by `Simulation`.
+package protocol SimulatedCache {
+    mutating func lookup(_ k: Int, now: UInt64) -> Bool
+    mutating func insert(_ k: Int, expiry: UInt64, now: UInt64)
+    var count: Int { get }
+    var peak: Int { get }
+}
+
+extension SimulatedShard: SimulatedCache {}
+extension SimulatedBuckets: SimulatedCache {}

@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+// The writer side of `BucketedPreflightCache`: the bucket lock (its seqlock
+// version, odd while held) and the insert that chooses a way.
+extension BucketedPreflightCache {
+    /// Takes the bucket's lock: its version goes from even to odd, so
+    /// lock-free readers of the bucket discard what they read meanwhile.
+    /// Returns the even version it found. Critical sections are a few dozen
+    /// stores, so a waiter spins; one that spins long yields its core, in
+    /// case the holder was descheduled (more threads than cores).
+    @inline(__always)
+    func lockBucket(_ header: UnsafeMutablePointer<Atomic<UInt64>>) -> UInt64 {
+        var spins = 0
+        while true {
+            let v = header.pointee.load(ordering: .relaxed)
+            if v & 1 == 0, header.pointee.compareExchange(expected: v, desired: v | 1, ordering: .acquiring).exchanged {
+                // Orders the odd version before every store of the write (a
+                // reader that sees one of them then sees the version move).
+                atomicMemoryFence(ordering: .releasing)
+                return v
+            }
+            spins &+= 1
+            if spins & 63 == 0 { sched_yield() }
+        }
+    }
+
+    /// Releases the bucket: the version moves to the next even number when
+    /// the bucket changed, else back to `version` (readers lose nothing).
+    @inline(__always)
+    func unlockBucket(_ header: UnsafeMutablePointer<Atomic<UInt64>>, _ version: UInt64, changed: Bool) {
+        header.pointee.store(changed ? version &+ 2 : version, ordering: .releasing)
+    }
+
+    /// Places a decision computed on a miss: refreshes the key's record in
+    /// place when it is there (stale, or inserted by another thread
+    /// meanwhile), else asks the bucket's admission, chooses a way and writes
+    /// the record. Reads only the bucket's header and records.
+    func insert(key: UnsafePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, reason: UInt8, expiry: UInt64, generation: UInt32,
+                now: UInt64, currentGeneration: UInt32) {
+        let b = bucket(of: hash)
+        let header = headers + b &* 2
+        let base = records + b &* wordsPerBucket
+        let shapeWord = EntryRecord.shapeWord(shape, hash: hash)
+        let meta = EntryRecord.meta(generation: generation, reason: reason)
+        let version = lockBucket(header)
+        var free: UInt8 = 0, stale: UInt8 = 0
+        for way in 0..<ways {
+            let record = base + way &* EntryRecord.words
+            let s = record[EntryRecord.shape].load(ordering: .relaxed)
+            if s == 0 {
+                free |= 1 << UInt8(way)
+                continue
+            }
+            let m = record[EntryRecord.meta].load(ordering: .relaxed)
+            let isStale = EntryRecord.generation(m) != currentGeneration || now >= record[EntryRecord.expiry].load(ordering: .relaxed)
+            if s == shapeWord && Self.keyEquals(record, key, words: shape.wordCount) {
+                if isStale { counters.increment(Self.expiredCounter) }
+                record[EntryRecord.expiry].store(expiry, ordering: .relaxed)
+                record[EntryRecord.meta].store(meta, ordering: .relaxed)
+                unlockBucket(header, version, changed: true)
+                return
+            }
+            if isStale { stale |= 1 << UInt8(way) }
+        }
+        let controlWord = header + 1
+        var way = 0
+        // Hits change the replacement word concurrently: compute from a fresh
+        // copy until the swap lands (a hit never changes what this reads
+        // beyond frequencies and ranks, so this ends quickly).
+        while true {
+            let current = controlWord.pointee.load(ordering: .relaxed)
+            var control = BucketControl(word: current)
+            let fingerprint = BucketControl.fingerprint(hashLow32: UInt32(truncatingIfNeeded: hash))
+            let admission = control.admit(fingerprint, eviction: eviction, doorkeeper: doorkeeper)
+            var vacancy = BucketControl.Vacancy.free
+            if admission.admitted {
+                (way, vacancy) = control.chooseWay(ways: ways, free: free, stale: stale, eviction: eviction) { w in
+                    BucketControl.fingerprint(hashLow32: UInt32(truncatingIfNeeded: base[w &* EntryRecord.words &+ EntryRecord.shape]
+                        .load(ordering: .relaxed) >> 32))
+                }
+                control.installed(way, probation: admission.probation)
+            }
+            guard controlWord.pointee.compareExchange(expected: current, desired: control.word, ordering: .relaxed).exchanged else { continue }
+            guard admission.admitted else {
+                counters.increment(Self.rejectedCounter)
+                unlockBucket(header, version, changed: false)
+                return
+            }
+            switch vacancy {
+            case .free: counters.increment(Self.filledCounter)
+            case .expired: counters.increment(Self.expiredCounter)
+            case .evicted: counters.increment(Self.evictedCounter)
+            }
+            break
+        }
+        let record = base + way &* EntryRecord.words
+        record[EntryRecord.shape].store(shapeWord, ordering: .relaxed)
+        record[EntryRecord.expiry].store(expiry, ordering: .relaxed)
+        record[EntryRecord.meta].store(meta, ordering: .relaxed)
+        for w in 0..<shape.wordCount { record[EntryRecord.key &+ w].store(key[w], ordering: .relaxed) }
+        unlockBucket(header, version, changed: true)
+    }
+
+    @inline(__always)
+    static func keyEquals(_ record: UnsafeMutablePointer<Atomic<UInt64>>, _ key: UnsafePointer<UInt64>, words: Int) -> Bool {
+        var difference: UInt64 = 0
+        for w in 0..<words { difference |= record[EntryRecord.key &+ w].load(ordering: .relaxed) ^ key[w] }
+        return difference == 0
+    }
+}

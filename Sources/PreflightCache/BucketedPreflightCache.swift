@@ -1,0 +1,275 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+public import CORSPolicy
+import Synchronization
+
+/// `bucketed`: a set-associative cache. A key's hash picks one bucket of four
+/// ways; each way is a 128-byte `EntryRecord` (expiry, policy generation,
+/// reason, the key inline), the four sit side by side, and the bucket's
+/// seqlock version and replacement word (`BucketControl`) sit in a 16-byte
+/// header beside its neighbours'. A key's whole life is its bucket:
+///
+/// - a hit hashes the key, loads the header and the four ways' shape words
+///   at once (independent loads, one trip to memory), compares the matching
+///   way's key words, and takes no lock and writes nothing unless the
+///   replacement bits change;
+/// - a miss learns from the same loads that the key is absent, evaluates,
+///   locks the bucket (the version word itself: odd while a writer is in),
+///   chooses a way among the four already loaded (free, expired, else the
+///   policy's victim in the bucket) and writes it. No other line is read.
+///
+/// Replacement is per bucket: LRU by recency rank, SIEVE's visited bit as a
+/// CLOCK, S3-FIFO's probation, counts and ghost, and the doorkeeper, all
+/// within the bucket (`BucketControl`). `simulate` reports what that costs in
+/// hit rate against the exact global policies of `sharded` and Belady.
+///
+/// Capacity is a hard bound: `capacity / 4` buckets of four ways (fewer ways
+/// below four entries). Every key byte is compared before a hit is served.
+///
+/// - Complexity: O(1) per lookup and insert; 132 bytes per entry (a 128-byte
+///   record and a quarter of a header), plus per-thread counters.
+public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable {
+    // Safe to share: records and headers are atomics, written only by the
+    // holder of their bucket's seqlock (an odd version, taken by
+    // compare-and-swap) except the replacement word, which hits update by
+    // compare-and-swap; everything else is immutable after `init`, and
+    // `holder` and `counters` are thread-safe.
+    let records: UnsafeMutablePointer<Atomic<UInt64>>
+    /// Two words a bucket: the seqlock version, the `BucketControl` word.
+    let headers: UnsafeMutablePointer<Atomic<UInt64>>
+    let recordSlab: HugePageSlab<UInt64>
+    let headerSlab: HugePageSlab<UInt64>
+    let bucketCount: Int
+    /// Ways a bucket (4, fewer only when the capacity is below 4).
+    let ways: Int
+    let wordsPerBucket: Int
+    let holder: PolicyHolder
+    let clock: any PreflightClock
+    /// With the system clock, lookups read `ClockTicker`'s word instead of calling the clock.
+    let systemClock: Bool
+    let tickerNow: UnsafeMutablePointer<Atomic<UInt64>>?
+    let eviction: EvictionPolicy
+    let doorkeeper: Bool
+    /// Per-cache random secrets for the key hash.
+    let secrets: UnsafeMutablePointer<UInt64>
+    let hasher: CacheKey.KeyHasher
+    public let configuration: CacheConfiguration
+    let counters = ThreadCounters()
+    static let hitCounter = 0, uncacheableCounter = 1, missCounter = 2, expiredCounter = 3, evictedCounter = 4,
+               rejectedCounter = 5, filledCounter = 6
+
+    /// Lookup results besides a reason code: a writer interfered ...
+    static let interfered: UInt8 = 0xFF
+    /// ... certainly not cached ...
+    static let absent: UInt8 = 0xFE
+    /// ... found, but expired or decided by an older policy.
+    static let stale: UInt8 = 0xFD
+
+    public init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: some PreflightClock) {
+        precondition(configuration.capacity >= 1, "capacity must be at least 1")
+        ways = min(BucketControl.maximumWays, configuration.capacity)
+        bucketCount = configuration.capacity / ways
+        wordsPerBucket = ways * EntryRecord.words
+        self.configuration = configuration
+        holder = PolicyHolder(evaluator, deniedTTLSeconds: configuration.deniedTTLSeconds)
+        self.clock = clock
+        systemClock = clock is SystemPreflightClock
+        tickerNow = systemClock ? ClockTicker.shared.now : nil
+        eviction = configuration.eviction
+        doorkeeper = configuration.effectiveAdmission == .doorkeeper
+        var generator = SystemRandomNumberGenerator()
+        secrets = .allocate(capacity: CacheKey.KeyHasher.secretCount)
+        for i in 0..<CacheKey.KeyHasher.secretCount { (secrets + i).initialize(to: generator.next() | 1) }
+        hasher = CacheKey.KeyHasher(secrets: secrets)
+        recordSlab = HugePageSlab(count: bucketCount * wordsPerBucket)
+        headerSlab = HugePageSlab(count: bucketCount * 2)
+        records = recordSlab.words
+        headers = headerSlab.words
+        for b in 0..<bucketCount { headers[b &* 2 &+ 1].store(BucketControl.initial.word, ordering: .relaxed) }
+    }
+
+    deinit {
+        counters.deallocate()
+        secrets.deallocate()
+    }
+
+    public var capacity: Int { bucketCount * ways }
+
+    /// The key's hash (`CacheKey.KeyHasher`, with this cache's secrets).
+    @inline(__always)
+    func hash(_ key: UnsafePointer<UInt64>, _ shape: CacheKey.Shape) -> UInt64 { hasher.hash(key, shape) }
+
+    /// The bucket of a hash, by multiply-shift of its top 32 bits (the low 32 are the records' tag).
+    @inline(__always)
+    func bucket(of hash: UInt64) -> Int { Int(truncatingIfNeeded: ((hash >> 32) &* UInt64(bucketCount)) >> 32) }
+
+    public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?) -> PreflightReason {
+        var hit = false
+        return decide(origin: origin, method: method, requestHeaders: requestHeaders, hit: &hit)
+    }
+
+    /// `decide`, setting `hit` when the cache answered.
+    @inline(__always)
+    public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
+                       hit: inout Bool) -> PreflightReason {
+        CacheKey.withBuffer { key -> PreflightReason in
+            let now = systemClock ? tickerNow.unsafelyUnwrapped.pointee.load(ordering: .relaxed) : clock.nanoseconds()
+            let generation = holder.generation.load(ordering: .acquiring)
+            // As in `sharded`: stored keys are in browser form, so the request's
+            // list as it came is looked up first unless it plainly is not.
+            let plainlyNotBrowserForm = requestHeaders.map(CacheKey.isPlainlyNotBrowserForm) ?? false
+            if !plainlyNotBrowserForm,
+               let raw = CacheKey.buildHashing(origin: origin, method: method, requestHeaders: requestHeaders, into: key, hasher: hasher) {
+                let result = lookup(key: key, shape: raw.shape, hash: raw.hash, now: now, generation: generation)
+                if result < Self.stale {
+                    hit = true
+                    return PreflightReason(code: result)
+                }
+                if requestHeaders == nil || requestHeaders!.isEmpty || RequestHeaderList.isBrowserForm(requestHeaders!) {
+                    return miss(origin: origin, method: method, requestHeaders: requestHeaders, key: key, shape: raw.shape, hash: raw.hash,
+                                result: result, now: now, generation: generation, hit: &hit)
+                }
+            }
+            return normalizedDecide(origin: origin, method: method, requestHeaders: requestHeaders, key: key, now: now,
+                                    generation: generation, hit: &hit)
+        }
+    }
+
+    /// The key's record in its bucket, read as under a seqlock: the version,
+    /// the ways' shape words (loaded together), the matching way's key words,
+    /// then the version again. Returns the cached reason (and counts the hit,
+    /// and updates the replacement word when that changes it), `absent`,
+    /// `stale`, or `interfered` when a writer was in the bucket.
+    ///
+    /// - Complexity: O(1): one trip to memory for the header and the ways'
+    ///   first lines, which the key's record shares.
+    @inline(__always)
+    func lookupOnce(key: UnsafePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, now: UInt64, generation: UInt32) -> UInt8 {
+        let b = bucket(of: hash)
+        let header = headers + b &* 2
+        let before = header.pointee.load(ordering: .acquiring)
+        if before & 1 != 0 { return Self.interfered }
+        let base = records + b &* wordsPerBucket
+        let shapeWord = EntryRecord.shapeWord(shape, hash: hash)
+        var way = 0
+        while way < ways {
+            if base[way &* EntryRecord.words &+ EntryRecord.shape].load(ordering: .relaxed) == shapeWord { break }
+            way &+= 1
+        }
+        var result = Self.absent
+        if way < ways {
+            let record = base + way &* EntryRecord.words
+            var difference: UInt64 = 0
+            var w = 0
+            while w < shape.wordCount {
+                difference |= record[EntryRecord.key &+ w].load(ordering: .relaxed) ^ key[w]
+                w &+= 1
+            }
+            if difference == 0 {
+                let meta = record[EntryRecord.meta].load(ordering: .relaxed)
+                let expiry = record[EntryRecord.expiry].load(ordering: .relaxed)
+                result = EntryRecord.generation(meta) == generation && now < expiry ? EntryRecord.reason(meta) : Self.stale
+            }
+        }
+        atomicMemoryFence(ordering: .acquiring)
+        guard header.pointee.load(ordering: .relaxed) == before else { return Self.interfered }
+        if result < Self.stale {
+            touch(header + 1, way: way)
+            counters.increment(Self.hitCounter)
+        }
+        return result
+    }
+
+    /// Records a hit in the bucket's replacement word, by compare-and-swap,
+    /// only when the hit changes it. A lost race drops the update: a hit's
+    /// mark is advice to the next eviction, not state anything depends on.
+    @inline(__always)
+    func touch(_ control: UnsafeMutablePointer<Atomic<UInt64>>, way: Int) {
+        let current = control.pointee.load(ordering: .relaxed)
+        guard let next = BucketControl(word: current).touched(way, eviction: eviction) else { return }
+        _ = control.pointee.compareExchange(expected: current, desired: next.word, ordering: .relaxed)
+    }
+
+    /// `lookupOnce`, retried while writers interfere; after a few tries the
+    /// lookup waits for the bucket's lock, so it always ends.
+    @inline(__always)
+    func lookup(key: UnsafePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, now: UInt64, generation: UInt32) -> UInt8 {
+        let result = lookupOnce(key: key, shape: shape, hash: hash, now: now, generation: generation)
+        if result != Self.interfered { return result }
+        return lookupContended(key: key, shape: shape, hash: hash, now: now, generation: generation)
+    }
+
+    @inline(never)
+    func lookupContended(key: UnsafePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, now: UInt64, generation: UInt32) -> UInt8 {
+        for _ in 0..<16 {
+            let result = lookupOnce(key: key, shape: shape, hash: hash, now: now, generation: generation)
+            if result != Self.interfered { return result }
+        }
+        let header = headers + bucket(of: hash) &* 2
+        let version = lockBucket(header)
+        unlockBucket(header, version, changed: false)
+        return lookupOnce(key: key, shape: shape, hash: hash, now: now, generation: generation)
+    }
+
+    /// A request whose header list is not in browser form: normalized into
+    /// the key proper (or decided uncached when it cannot be), then looked up.
+    @inline(never)
+    func normalizedDecide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
+                          key: UnsafeMutablePointer<UInt64>, now: UInt64, generation: UInt32, hit: inout Bool) -> PreflightReason {
+        guard let shape = CacheKey.build(origin: origin, method: method, requestHeaders: requestHeaders, into: key) else {
+            counters.increment(Self.uncacheableCounter)
+            return holder.withCurrent { $0.evaluate(origin: origin, method: method, requestHeaders: requestHeaders) }
+        }
+        let hash = hash(key, shape)
+        let result = lookup(key: key, shape: shape, hash: hash, now: now, generation: generation)
+        if result < Self.stale {
+            hit = true
+            return PreflightReason(code: result)
+        }
+        return miss(origin: origin, method: method, requestHeaders: requestHeaders, key: key, shape: shape, hash: hash,
+                    result: result, now: now, generation: generation, hit: &hit)
+    }
+
+    /// Evaluates a missed key and places its decision in its bucket. Kept out
+    /// of line so the hit path stays small.
+    @inline(never)
+    func miss(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
+              key: UnsafeMutablePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, result: UInt8, now: UInt64, generation: UInt32,
+              hit: inout Bool) -> PreflightReason {
+        counters.increment(Self.missCounter)
+        let (reason, generationUsed, ttl) = holder.withCurrent { version in
+            let reason = version.evaluate(origin: origin, method: method, requestHeaders: requestHeaders)
+            return (reason, version.generation, reason == .allowed ? version.allowedTTL : version.deniedTTL)
+        }
+        if ttl > 0 {
+            insert(key: key, shape: shape, hash: hash, reason: reason.code, expiry: now &+ ttl, generation: generationUsed, now: now,
+                   currentGeneration: generation)
+        }
+        return reason
+    }
+
+    public func replacePolicy(_ evaluator: PreflightEvaluator) { holder.replace(with: evaluator) }
+
+    public func statistics() -> CacheStatistics {
+        var s = CacheStatistics()
+        s.hits = counters.sum(Self.hitCounter)
+        s.misses = counters.sum(Self.missCounter)
+        s.uncacheable = counters.sum(Self.uncacheableCounter)
+        s.expired = counters.sum(Self.expiredCounter)
+        s.evicted = counters.sum(Self.evictedCounter)
+        s.rejected = counters.sum(Self.rejectedCounter)
+        s.entries = counters.sum(Self.filledCounter)
+        s.bytes = recordSlab.count * 8 + headerSlab.count * 8 + counters.retainedBytes
+        return s
+    }
+
+    /// Entries of each bucket, for tests of the capacity bound.
+    package func entriesPerBucket() -> [Int] {
+        (0..<bucketCount).map { b in
+            (0..<ways).filter { records[b * wordsPerBucket + $0 * EntryRecord.words + EntryRecord.shape].load(ordering: .relaxed) != 0 }.count
+        }
+    }
+}
