@@ -32,7 +32,7 @@ struct PolicySourceOptions: ParsableArguments {
 
 /// One cache configuration, as `serve` runs it (`run` sweeps lists of these).
 struct CacheChoiceOptions: ParsableArguments {
-    @Option(name: .long, help: "The cache in front of the engine: none, locked or sharded.",
+    @Option(name: .long, help: "The cache in front of the engine: none, locked, sharded or bucketed.",
             transform: CommaList.name("cache", of: PreflightCacheKind.self))
     var cache: PreflightCacheKind = .sharded
 

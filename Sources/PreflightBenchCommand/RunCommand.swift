@@ -66,7 +66,7 @@ struct RunCommand: ParsableCommand {
             transform: CommaList.integers("workers", in: 1...1024))
     var workers: [Int] = Self.defaults.workers
 
-    @Option(name: .long, help: .list("Comma-separated caches: none, locked, sharded.", default: Self.defaults.caches, valueName: "names"),
+    @Option(name: .long, help: .list("Comma-separated caches: none, locked, sharded, bucketed.", default: Self.defaults.caches, valueName: "names"),
             transform: CommaList.names("cache", of: PreflightCacheKind.self))
     var cache: [PreflightCacheKind] = Self.defaults.caches
 

@@ -67,36 +67,29 @@ extension BucketedPreflightCache {
             }
             if isStale { stale |= 1 << UInt8(way) }
         }
+        // The replacement word is written with a plain store: a hit's
+        // compare-and-swap racing it either fails or is overwritten, and a
+        // lost hit mark is advice lost, never a wrong answer.
         let controlWord = header + 1
-        var way = 0
-        // Hits change the replacement word concurrently: compute from a fresh
-        // copy until the swap lands (a hit never changes what this reads
-        // beyond frequencies and ranks, so this ends quickly).
-        while true {
-            let current = controlWord.pointee.load(ordering: .relaxed)
-            var control = BucketControl(word: current)
-            let fingerprint = BucketControl.fingerprint(hashLow32: UInt32(truncatingIfNeeded: hash))
-            let admission = control.admit(fingerprint, eviction: eviction, doorkeeper: doorkeeper)
-            var vacancy = BucketControl.Vacancy.free
-            if admission.admitted {
-                (way, vacancy) = control.chooseWay(ways: ways, free: free, stale: stale, eviction: eviction) { w in
-                    BucketControl.fingerprint(hashLow32: UInt32(truncatingIfNeeded: base[w &* EntryRecord.words &+ EntryRecord.shape]
-                        .load(ordering: .relaxed) >> 32))
-                }
-                control.installed(way, probation: admission.probation)
-            }
-            guard controlWord.pointee.compareExchange(expected: current, desired: control.word, ordering: .relaxed).exchanged else { continue }
-            guard admission.admitted else {
-                counters.increment(Self.rejectedCounter)
-                unlockBucket(header, version, changed: false)
-                return
-            }
-            switch vacancy {
-            case .free: counters.increment(Self.filledCounter)
-            case .expired: counters.increment(Self.expiredCounter)
-            case .evicted: counters.increment(Self.evictedCounter)
-            }
-            break
+        var control = BucketControl(word: controlWord.pointee.load(ordering: .relaxed))
+        let fingerprint = BucketControl.fingerprint(hashLow32: UInt32(truncatingIfNeeded: hash))
+        let admission = control.admit(fingerprint, eviction: eviction, doorkeeper: doorkeeper)
+        guard admission.admitted else {
+            controlWord.pointee.store(control.word, ordering: .relaxed)
+            counters.increment(Self.rejectedCounter)
+            unlockBucket(header, version, changed: false)
+            return
+        }
+        let (way, vacancy) = control.chooseWay(ways: ways, free: free, stale: stale, eviction: eviction) { w in
+            BucketControl.fingerprint(hashLow32: UInt32(truncatingIfNeeded: base[w &* EntryRecord.words &+ EntryRecord.shape]
+                .load(ordering: .relaxed) >> 32))
+        }
+        control.installed(way, probation: admission.probation)
+        controlWord.pointee.store(control.word, ordering: .relaxed)
+        switch vacancy {
+        case .free: counters.increment(Self.filledCounter)
+        case .expired: counters.increment(Self.expiredCounter)
+        case .evicted: counters.increment(Self.evictedCounter)
         }
         let record = base + way &* EntryRecord.words
         record[EntryRecord.shape].store(shapeWord, ordering: .relaxed)
