@@ -11,7 +11,7 @@ struct PreflightBench: ParsableCommand {
             Validate a CORS policy, decide preflights exactly as the Fetch standard \
             expects, and measure the engine, its caches and its matchers. With no \
             arguments, runs a quick default: the realistic scenario on 1, 2 and 4 \
-            workers with caches none, locked and sharded (under a minute).
+            workers with caches none, locked, sharded and bucketed (under a minute).
 
             Examples:
               preflight-bench run --scenario hot --workers 1,2 --cache locked,sharded

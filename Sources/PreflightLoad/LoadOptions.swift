@@ -4,7 +4,7 @@ package import PreflightCache
 /// What `run` measures: every combination of these, per scenario.
 package struct LoadOptions: Sendable {
     package var workers: [Int] = [1, 2, 4]
-    package var caches: [PreflightCacheKind] = [.none, .locked, .sharded]
+    package var caches: [PreflightCacheKind] = [.none, .locked, .sharded, .bucketed]
     package var matchers: [OriginMatcherKind] = [.trie]
     package var capacities: [Int] = [100_000]
     package var evictions: [EvictionPolicy] = [.s3fifo]

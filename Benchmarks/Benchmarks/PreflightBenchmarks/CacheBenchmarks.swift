@@ -42,7 +42,8 @@ func makeCache(_ kind: PreflightCacheKind, capacity: Int, eviction: EvictionPoli
 func registerCacheBenchmarks() {
     let hot = requests(1024)
     for (name, kind, eviction) in [("sharded.s3fifo", PreflightCacheKind.sharded, EvictionPolicy.s3fifo), ("sharded.sieve", .sharded, .sieve),
-                                   ("sharded.lru", .sharded, .lru), ("locked", .locked, .s3fifo)] {
+                                   ("sharded.lru", .sharded, .lru), ("locked", .locked, .s3fifo),
+                                   ("bucketed.s3fifo", .bucketed, .s3fifo), ("bucketed.sieve", .bucketed, .sieve), ("bucketed.lru", .bucketed, .lru)] {
         let cache = makeCache(kind, capacity: 100_000, eviction: eviction)
         for r in hot { _ = decide(cache, r) }
         Benchmark("cache.hit.\(name)") { benchmark in
@@ -54,14 +55,16 @@ func registerCacheBenchmarks() {
 
     // Every decision a miss that inserts (and, once full, evicts): 64k distinct keys through 4,096 entries.
     let cold = requests(1 << 16, prefix: "cold")
-    for eviction in EvictionPolicy.allCases {
-        let cache = makeCache(.sharded, capacity: 4096, eviction: eviction)
-        var position = 0
-        Benchmark("cache.miss-insert-evict.\(eviction)") { benchmark in
-            for _ in benchmark.scaledIterations {
-                for _ in 0..<1024 {
-                    blackHole(decide(cache, cold[position]))
-                    position = (position + 1) & (cold.count - 1)
+    for (prefix, kind) in [("", PreflightCacheKind.sharded), ("bucketed.", .bucketed)] {
+        for eviction in EvictionPolicy.allCases {
+            let cache = makeCache(kind, capacity: 4096, eviction: eviction)
+            var position = 0
+            Benchmark("cache.miss-insert-evict.\(prefix)\(eviction)") { benchmark in
+                for _ in benchmark.scaledIterations {
+                    for _ in 0..<1024 {
+                        blackHole(decide(cache, cold[position]))
+                        position = (position + 1) & (cold.count - 1)
+                    }
                 }
             }
         }
