@@ -66,6 +66,16 @@ package struct BucketControl: Equatable, Sendable {
 
     // MARK: Hits
 
+    /// Whether a hit on `way` leaves the word as it is (see `touched`).
+    @inline(__always)
+    package func isSaturated(_ way: Int, eviction: EvictionPolicy) -> Bool {
+        switch eviction {
+        case .lru: return rank(way) == 0
+        case .sieve: return frequency(way) != 0
+        case .s3fifo: return frequency(way) == 3
+        }
+    }
+
     /// The word after a hit on `way`, or nil when a hit changes nothing (so a
     /// hot bucket's line is not written and stays shared between cores).
     @inline(__always)

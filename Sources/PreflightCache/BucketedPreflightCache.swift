@@ -189,6 +189,14 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
     @inline(__always)
     func touch(_ control: UnsafeMutablePointer<Atomic<UInt64>>, way: Int) {
         let current = control.pointee.load(ordering: .relaxed)
+        // The common case, checked inline: the hit changes nothing (SIEVE's
+        // bit already set, S3-FIFO's count at 3, LRU's way already newest).
+        if BucketControl(word: current).isSaturated(way, eviction: eviction) { return }
+        touchChanging(control, way: way, current: current)
+    }
+
+    @inline(never)
+    func touchChanging(_ control: UnsafeMutablePointer<Atomic<UInt64>>, way: Int, current: UInt64) {
         guard let next = BucketControl(word: current).touched(way, eviction: eviction) else { return }
         _ = control.pointee.compareExchange(expected: current, desired: next.word, ordering: .relaxed)
     }

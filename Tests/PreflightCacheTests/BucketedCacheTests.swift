@@ -106,6 +106,8 @@ import Testing
             var control = BucketControl.initial
             for _ in 0..<5000 {
                 let way = Int(rng.next() % 4)
+                // The hit path's inline check agrees with the full update.
+                #expect(control.isSaturated(way, eviction: eviction) == (control.touched(way, eviction: eviction) == nil))
                 if rng.next() % 2 == 0, let next = control.touched(way, eviction: eviction) { control = next }
                 let fingerprint = rng.next() % 0x3FFF + 1
                 let admission = control.admit(fingerprint, eviction: eviction, doorkeeper: rng.next() % 2 == 0)
