@@ -70,8 +70,7 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
 
     public init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: some PreflightClock) {
         precondition(configuration.capacity >= 1, "capacity must be at least 1")
-        ways = min(BucketControl.maximumWays, configuration.capacity)
-        bucketCount = configuration.capacity / ways
+        (ways, bucketCount) = Self.layout(capacity: configuration.capacity)
         wordsPerBucket = ways * EntryRecord.words
         self.configuration = configuration
         holder = PolicyHolder(evaluator, deniedTTLSeconds: configuration.deniedTTLSeconds)
@@ -104,7 +103,18 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
 
     /// The bucket of a hash, by multiply-shift of its top 32 bits (the low 32 are the records' tag).
     @inline(__always)
-    func bucket(of hash: UInt64) -> Int { Int(truncatingIfNeeded: ((hash >> 32) &* UInt64(bucketCount)) >> 32) }
+    func bucket(of hash: UInt64) -> Int { Self.bucket(of: hash, count: bucketCount) }
+
+    /// Ways a bucket and buckets for a capacity: four ways (fewer below four
+    /// entries) and as many whole buckets as fit, so the capacity is a hard bound.
+    package static func layout(capacity: Int) -> (ways: Int, buckets: Int) {
+        let ways = min(BucketControl.maximumWays, max(1, capacity))
+        return (ways, max(1, capacity) / ways)
+    }
+
+    /// The bucket of a hash among `count`: the one formula, which `simulate`'s buckets use too.
+    @inline(__always)
+    package static func bucket(of hash: UInt64, count: Int) -> Int { Int(truncatingIfNeeded: ((hash >> 32) &* UInt64(count)) >> 32) }
 
     public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?) -> PreflightReason {
         var hit = false
@@ -162,13 +172,7 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
         var result = Self.absent
         if way < ways {
             let record = base + way &* EntryRecord.words
-            var difference: UInt64 = 0
-            var w = 0
-            while w < shape.wordCount {
-                difference |= record[EntryRecord.key &+ w].load(ordering: .relaxed) ^ key[w]
-                w &+= 1
-            }
-            if difference == 0 {
+            if Self.keyEquals(record, key, words: shape.wordCount) {
                 let meta = record[EntryRecord.meta].load(ordering: .relaxed)
                 let expiry = record[EntryRecord.expiry].load(ordering: .relaxed)
                 result = EntryRecord.generation(meta) == generation && now < expiry ? EntryRecord.reason(meta) : Self.stale

@@ -24,8 +24,7 @@ package struct SimulatedBuckets {
     package private(set) var rejected = 0
 
     package init(hashes: [UInt64], capacity: Int, eviction: EvictionPolicy, admission: AdmissionPolicy) {
-        ways = min(BucketControl.maximumWays, max(1, capacity))
-        bucketCount = max(1, capacity) / ways
+        (ways, bucketCount) = BucketedPreflightCache.layout(capacity: capacity)
         keyOfWay = [Int32](repeating: -1, count: bucketCount * ways)
         expiryOfWay = [UInt64](repeating: 0, count: bucketCount * ways)
         controls = [BucketControl](repeating: .initial, count: bucketCount)
@@ -37,9 +36,9 @@ package struct SimulatedBuckets {
     @inline(__always)
     func hash(of k: Int) -> UInt64 { k < hashes.count ? hashes[k] : SimulatedShard.mixedHash(k) }
 
-    /// The cache's choice of bucket (`BucketedPreflightCache.bucket(of:)`).
+    /// The cache's choice of bucket.
     @inline(__always)
-    func bucket(of hash: UInt64) -> Int { Int(truncatingIfNeeded: ((hash >> 32) &* UInt64(bucketCount)) >> 32) }
+    func bucket(of hash: UInt64) -> Int { BucketedPreflightCache.bucket(of: hash, count: bucketCount) }
 
     @inline(__always)
     func way(of k: Int, in b: Int) -> Int? {

@@ -297,7 +297,14 @@ package protocol SimulatedCache {
     mutating func insert(_ k: Int, expiry: UInt64, now: UInt64)
     var count: Int { get }
     var peak: Int { get }
+    var evicted: Int { get }
+    var expired: Int { get }
+    var rejected: Int { get }
+    /// Frees what the model allocated outside Swift's memory management.
+    func deallocate()
 }
 
 extension SimulatedShard: SimulatedCache {}
-extension SimulatedBuckets: SimulatedCache {}
+extension SimulatedBuckets: SimulatedCache {
+    package func deallocate() {}
+}
