@@ -19,6 +19,8 @@ final class LoadConnection: @unchecked Sendable {
     private var intended: NIODeadline
     private var channel: (any Channel)?
     private var received: ByteBuffer?
+    /// Where `ResponseHead.withValues` joins a field sent on several lines.
+    private var joinedValues: [UInt8] = []
     /// The request in flight: its stream index, when it counts from, and
     /// whether it is already a retry.
     private var inFlight: Request?
@@ -154,23 +156,22 @@ final class LoadConnection: @unchecked Sendable {
             results.result.latency.record(UInt64(max(0, (now - request.from).nanoseconds)))
         }
         received!.withUnsafeReadableBytes { bytes in
-            func value(_ range: Range<Int>?) -> UnsafeRawBufferPointer? { range.map { UnsafeRawBufferPointer(rebasing: bytes[$0]) } }
-            run.stream.withRequest(request.index) { origin, method, headers in
-                let allowed = run.evaluator.evaluate(origin: origin, method: method, requestHeaders: headers).isAllowed
-                var outcome = BrowserPreflightCheck.outcome(
-                    of: .init(status: head.status, allowOrigin: value(head.allowOrigin), allowCredentials: value(head.allowCredentials),
-                              allowMethods: value(head.allowMethods), allowHeaders: value(head.allowHeaders)),
-                    origin: origin, method: method, requestHeaders: headers, credentials: run.credentials)
-                // Two Access-Control-Allow-Origin lines fail the CORS check whatever they say.
-                if head.repeatedCORSHeader && head.allowOrigin != nil && outcome == .accepted { outcome = .allowOrigin }
-                results.result.checked += 1
-                if outcome.isAccepted == allowed {
-                    results.result.conforming += 1
-                } else if results.result.mismatches.count < run.configuration.mismatchesKept {
-                    let text = { (b: UnsafeRawBufferPointer) in String(decoding: b, as: UTF8.self) }
-                    let request = "OPTIONS origin: \(text(origin)), method: \(text(method))" + (headers.map { ", headers: \(text($0))" } ?? "")
-                    results.result.mismatches.append(.init(request: request, response: text(UnsafeRawBufferPointer(rebasing: bytes[..<min(head.headLength, 2048)])),
-                                                           policyAllows: allowed, browser: outcome))
+            head.withValues(bytes, scratch: &joinedValues) { value in
+                run.stream.withRequest(request.index) { origin, method, headers in
+                    let allowed = run.evaluator.evaluate(origin: origin, method: method, requestHeaders: headers).isAllowed
+                    let outcome = BrowserPreflightCheck.outcome(
+                        of: .init(status: head.status, allowOrigin: value(.allowOrigin), allowCredentials: value(.allowCredentials),
+                                  allowMethods: value(.allowMethods), allowHeaders: value(.allowHeaders)),
+                        origin: origin, method: method, requestHeaders: headers, credentials: run.credentials)
+                    results.result.checked += 1
+                    if outcome.isAccepted == allowed {
+                        results.result.conforming += 1
+                    } else if results.result.mismatches.count < run.configuration.mismatchesKept {
+                        let text = { (b: UnsafeRawBufferPointer) in String(decoding: b, as: UTF8.self) }
+                        let request = "OPTIONS origin: \(text(origin)), method: \(text(method))" + (headers.map { ", headers: \(text($0))" } ?? "")
+                        results.result.mismatches.append(.init(request: request, response: text(UnsafeRawBufferPointer(rebasing: bytes[..<min(head.headLength, 2048)])),
+                                                               policyAllows: allowed, browser: outcome))
+                    }
                 }
             }
         }

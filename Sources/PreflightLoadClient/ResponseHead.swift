@@ -10,14 +10,48 @@ struct ResponseHead {
     var contentLength: Int?
     var chunked = false
     var connectionClose = false
-    var allowOrigin: Range<Int>?
-    var allowCredentials: Range<Int>?
-    var allowMethods: Range<Int>?
-    var allowHeaders: Range<Int>?
-    /// A CORS header sent on more than one line: the browser would read the
-    /// lines joined, which a single range cannot show; `Access-Control-Allow-Origin`
-    /// twice fails the CORS check.
-    var repeatedCORSHeader = false
+    /// The header fields a browser's CORS check reads (and `Vary`, which
+    /// `probe` reads), each as its first line's value and its line count.
+    var allowOrigin = FieldLines()
+    var allowCredentials = FieldLines()
+    var allowMethods = FieldLines()
+    var allowHeaders = FieldLines()
+    var vary = FieldLines()
+
+    /// Where one field's value is: the first line's value bytes, and on how
+    /// many lines the field came. A field on several lines is one value to
+    /// a browser, its lines' values joined by `, ` (RFC 9110 section 5.3;
+    /// Fetch's "get" of a header list), which `withValues` builds.
+    struct FieldLines: Equatable {
+        var first: Range<Int>?
+        var lines = 0
+        var isRepeated: Bool { lines > 1 }
+    }
+
+    /// The fields' names, lowercase, as `combine` matches them.
+    enum Field: CaseIterable {
+        case allowOrigin, allowCredentials, allowMethods, allowHeaders, vary
+
+        var name: StaticString {
+            switch self {
+            case .allowOrigin: "access-control-allow-origin"
+            case .allowCredentials: "access-control-allow-credentials"
+            case .allowMethods: "access-control-allow-methods"
+            case .allowHeaders: "access-control-allow-headers"
+            case .vary: "vary"
+            }
+        }
+    }
+
+    func lines(of field: Field) -> FieldLines {
+        switch field {
+        case .allowOrigin: allowOrigin
+        case .allowCredentials: allowCredentials
+        case .allowMethods: allowMethods
+        case .allowHeaders: allowHeaders
+        case .vary: vary
+        }
+    }
 
     enum ParseResult {
         case incomplete
@@ -48,7 +82,6 @@ struct ResponseHead {
         }
         head.status = status
         var line = lineEnd(bytes, from: 0, limit: end) + 2
-        var repeated = false
         while line < end - 2 {
             let stop = lineEnd(bytes, from: line, limit: end)
             guard let colon = (line..<stop).first(where: { bytes[$0] == UInt8(ascii: ":") }), colon > line else {
@@ -59,12 +92,12 @@ struct ResponseHead {
             while valueEnd > valueStart && (bytes[valueEnd - 1] == 0x20 || bytes[valueEnd - 1] == 0x09) { valueEnd -= 1 }
             let name = UnsafeRawBufferPointer(rebasing: bytes[line..<colon])
             let value = valueStart..<valueEnd
-            // Records the field, noting when it was already set. (A nested
+            // Records the field's first line and counts its lines. (A nested
             // function that wrote `head` while `head.field` was passed inout
             // would be an exclusivity violation: the mutation test found it.)
-            func set(_ field: inout Range<Int>?, _ repeated: inout Bool) {
-                if field != nil { repeated = true }
-                field = value
+            func set(_ field: inout FieldLines) {
+                if field.first == nil { field.first = value }
+                field.lines += 1
             }
             switch name.count {
             case 10 where ASCIICase.equal(name, lowercase: "connection"):
@@ -79,16 +112,70 @@ struct ResponseHead {
                 head.contentLength = length
             case 17 where ASCIICase.equal(name, lowercase: "transfer-encoding"):
                 head.chunked = ASCIICase.contains(UnsafeRawBufferPointer(rebasing: bytes[value]), lowercase: "chunked")
-            case 27 where ASCIICase.equal(name, lowercase: "access-control-allow-origin"): set(&head.allowOrigin, &repeated)
-            case 28 where ASCIICase.equal(name, lowercase: "access-control-allow-methods"): set(&head.allowMethods, &repeated)
-            case 28 where ASCIICase.equal(name, lowercase: "access-control-allow-headers"): set(&head.allowHeaders, &repeated)
-            case 32 where ASCIICase.equal(name, lowercase: "access-control-allow-credentials"): set(&head.allowCredentials, &repeated)
+            case 4 where ASCIICase.equal(name, lowercase: "vary"): set(&head.vary)
+            case 27 where ASCIICase.equal(name, lowercase: "access-control-allow-origin"): set(&head.allowOrigin)
+            case 28 where ASCIICase.equal(name, lowercase: "access-control-allow-methods"): set(&head.allowMethods)
+            case 28 where ASCIICase.equal(name, lowercase: "access-control-allow-headers"): set(&head.allowHeaders)
+            case 32 where ASCIICase.equal(name, lowercase: "access-control-allow-credentials"): set(&head.allowCredentials)
             default: break
             }
             line = stop + 2
         }
-        head.repeatedCORSHeader = repeated
         return .complete(head)
+    }
+
+    /// Calls `body` with the browser's view of the head in `bytes` (the
+    /// bytes `parse` read): each field's value, nil when absent, a field on
+    /// several lines joined by `, ` in `scratch` (reused, so a connection
+    /// that keeps one allocates only when a joined value outgrows it).
+    func withValues<R>(_ bytes: UnsafeRawBufferPointer, scratch: inout [UInt8],
+                       _ body: (_ value: (Field) -> UnsafeRawBufferPointer?) -> R) -> R {
+        scratch.removeAll(keepingCapacity: true)
+        // Where each joined value lies in `scratch`, one bit of `repeated` a field.
+        var joined = (0..<0, 0..<0, 0..<0, 0..<0, 0..<0)
+        var repeated = 0
+        for (i, field) in Field.allCases.enumerated() where lines(of: field).isRepeated {
+            let start = scratch.count
+            Self.join(field, in: bytes, headLength: headLength, into: &scratch)
+            let range = start..<scratch.count
+            switch i {
+            case 0: joined.0 = range
+            case 1: joined.1 = range
+            case 2: joined.2 = range
+            case 3: joined.3 = range
+            default: joined.4 = range
+            }
+            repeated |= 1 << i
+        }
+        return scratch.withUnsafeBytes { joinedBytes in
+            body { field in
+                let i = Field.allCases.firstIndex(of: field)!
+                guard repeated & (1 << i) != 0 else { return lines(of: field).first.map { UnsafeRawBufferPointer(rebasing: bytes[$0]) } }
+                let range = switch i { case 0: joined.0; case 1: joined.1; case 2: joined.2; case 3: joined.3; default: joined.4 }
+                return UnsafeRawBufferPointer(rebasing: joinedBytes[range])
+            }
+        }
+    }
+
+    /// Appends the values of every line of `field` in the head, joined by `, `.
+    static func join(_ field: Field, in bytes: UnsafeRawBufferPointer, headLength end: Int, into out: inout [UInt8]) {
+        let name = field.name
+        let nameBytes = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        var first = true
+        var line = lineEnd(bytes, from: 0, limit: end) + 2
+        while line < end - 2 {
+            let stop = lineEnd(bytes, from: line, limit: end)
+            if let colon = (line..<stop).first(where: { bytes[$0] == UInt8(ascii: ":") }),
+               ASCIICase.equal(UnsafeRawBufferPointer(rebasing: bytes[line..<colon]), nameBytes) {
+                var valueStart = colon + 1, valueEnd = stop
+                while valueStart < valueEnd && (bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09) { valueStart += 1 }
+                while valueEnd > valueStart && (bytes[valueEnd - 1] == 0x20 || bytes[valueEnd - 1] == 0x09) { valueEnd -= 1 }
+                if !first { out.append(contentsOf: [UInt8(ascii: ","), 0x20]) }
+                out.append(contentsOf: bytes[valueStart..<valueEnd])
+                first = false
+            }
+            line = stop + 2
+        }
     }
 
     /// The offset just past the first `\r\n\r\n`, or nil.

@@ -64,47 +64,8 @@ import PreflightHTTPServer
         Case(name: "no Max-Age: the second, within 5 s, does not", server: "noage", path: "/none", method: "PUT", headers: id, allowed: true, preflights: 0),
     ]
 
-    static func page(ports: [String: Int], reportPath: String) -> String {
-        let cases = cases.map { c -> String in
-            let headers = c.headers.map { "\(jsString($0.key)): \(jsString($0.value))" }.joined(separator: ", ")
-            return "{url: \(jsString("http://127.0.0.1:\(ports[c.server]!)\(c.path)")), method: \(jsString(c.method)), "
-                + "headers: {\(headers)}, credentials: \(c.credentials ? "'include'" : "'same-origin'")}"
-        }.joined(separator: ",\n")
-        return """
-            <!DOCTYPE html><html><head><meta charset="utf-8"><title>preflights</title></head><body>
-            <pre id="outcomes">running</pre>
-            <img src="/wait" alt="">
-            <script>
-            const cases = [\(cases)];
-            (async () => {
-              const outcomes = [];
-              for (const c of cases) {
-                try {
-                  // No cache: 'no-store' here: Chromium then skips its preflight cache too, and Max-Age would show nothing.
-                  const response = await fetch(c.url, {method: c.method, headers: c.headers, credentials: c.credentials});
-                  outcomes.push({ok: true, status: response.status});
-                } catch (e) {
-                  outcomes.push({ok: false, error: String(e)});
-                }
-              }
-              const text = JSON.stringify(outcomes);
-              document.getElementById('outcomes').textContent = text;
-              await fetch(\(jsString(reportPath)), {method: 'POST', body: text});
-            })();
-            </script></body></html>
-            """
-    }
-
-    static func jsString(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
-
-    @Test func chromiumTreatsEveryPreflightAsThePolicyMeans() async throws {
-        let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        guard let chromium = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            Issue.record("chromium is not installed (apt-get install chromium); .ci/run installs it")
-            return
-        }
+    @Test(arguments: HeadlessBrowser.allCases)
+    func theBrowserTreatsEveryPreflightAsThePolicyMeans(_ browser: HeadlessBrowser) async throws {
         var servers: [String: PreflightServer] = [:]
         defer { for server in servers.values { try? server.shutdown() } }
         for (name, configuration) in Self.policies {
@@ -115,31 +76,27 @@ import PreflightHTTPServer
             servers[name] = try PreflightServer(
                 service: PreflightService(evaluator: evaluator, decider: UncachedPreflightDecider(evaluator: evaluator)), configuration: server)
         }
-        let pageServer = try PageServer(page: Self.page(ports: servers.mapValues(\.port), reportPath: "/report"))
-        defer { pageServer.shutdown() }
-        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("preflight-bench-chromium-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: profile) }
-        // --dump-dom returns after the load event, which the /wait image holds until the report is in.
-        let run = try await ChildProcess.run("timeout", ["60", chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                                                         "--user-data-dir=\(profile.path)", "--dump-dom", "http://127.0.0.1:\(pageServer.port)/"])
-        let report = try #require(pageServer.report, "the page reported nothing; chromium printed: \(run.outputText.prefix(500))")
-        let outcomes = try #require(try JSONSerialization.jsonObject(with: Data(report.utf8)) as? [[String: Any]])
-        try #require(outcomes.count == Self.cases.count)
+        let fetches = Self.cases.map { c in
+            BrowserFetch(url: "http://127.0.0.1:\(servers[c.server]!.port)\(c.path)", method: c.method,
+                         headers: c.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, credentials: c.credentials)
+        }
+        let outcomes = try await browser.outcomes(of: fetches)
+        let pageOrigin = "http://127.0.0.1:1"
         for (c, outcome) in zip(Self.cases, outcomes) {
-            #expect((outcome["ok"] as? Bool) == c.allowed, "\(c.name): \(outcome)")
+            #expect((outcome["ok"] as? Bool) == c.allowed, "\(browser) \(c.name): \(outcome)")
             if c.allowed { #expect(outcome["status"] as? Int == 200, "\(c.name): \(outcome)") }
             // The engine agrees with the expectation written here (lowercased names, as the browser sends them).
             if !c.credentials {
                 let evaluator = PreflightEvaluator(policy: try CORSPolicy(validating: Self.policies[c.server]!))
                 let names = c.headers.keys.map { $0.lowercased() }.sorted().joined(separator: ",")
-                let decision = evaluator.evaluate(PreflightRequest(origin: "http://127.0.0.1:\(pageServer.port)", method: c.method,
+                let decision = evaluator.evaluate(PreflightRequest(origin: pageOrigin, method: c.method,
                                                                    requestHeaders: names.isEmpty ? nil : names))
                 #expect(decision.isAllowed == c.allowed, "\(c.name): the engine says \(decision.reason)")
             }
         }
         for (name, server) in servers {
             let expected = Self.cases.filter { $0.server == name }.reduce(0) { $0 + $1.preflights }
-            #expect(server.service.counters.snapshot.preflights == expected, "server \(name): preflights that reached it")
+            #expect(server.service.counters.snapshot.preflights == expected, "\(browser) server \(name): preflights that reached it")
         }
     }
 }

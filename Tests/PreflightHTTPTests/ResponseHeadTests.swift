@@ -16,8 +16,8 @@ import Testing
         let bytes = Array(text.utf8)
         func value(_ range: Range<Int>?) -> String? { range.map { String(decoding: bytes[$0], as: UTF8.self) } }
         #expect(head.status == 204 && head.contentLength == 0 && head.connectionClose && !head.chunked)
-        #expect(value(head.allowOrigin) == "https://a.example" && value(head.allowMethods) == "PUT")
-        #expect(value(head.allowHeaders) == "x-a, x-b" && value(head.allowCredentials) == "true")
+        #expect(value(head.allowOrigin.first) == "https://a.example" && value(head.allowMethods.first) == "PUT")
+        #expect(value(head.allowHeaders.first) == "x-a, x-b" && value(head.allowCredentials.first) == "true")
         #expect(head.headLength == bytes.count - 4)
     }
 
@@ -29,8 +29,25 @@ import Testing
         let endless = "HTTP/1.1 200 OK\r\n" + String(repeating: "x-filler: yes\r\n", count: 6000)
         if case .malformed = Self.parse(endless) {} else { Issue.record("a head over the limit without its end is malformed") }
         if case let .complete(head) = Self.parse("HTTP/1.1 200 OK\r\naccess-control-allow-origin: *\r\naccess-control-allow-origin: *\r\n\r\n") {
-            #expect(head.repeatedCORSHeader)
+            #expect(head.allowOrigin.isRepeated)
         } else { Issue.record("two allow-origin lines still parse") }
+    }
+
+    /// A field on several lines is one value to a browser: its lines joined
+    /// by `, `, empty lines included; fields on one line are not copied.
+    @Test func joinsAFieldSentOnSeveralLines() throws {
+        let text = "HTTP/1.1 204 No Content\r\nAccess-Control-Allow-Headers: x-a\r\nvary: origin\r\naccess-control-allow-headers:\t x-b ,x-c \r\n"
+            + "ACCESS-CONTROL-ALLOW-HEADERS:\r\naccess-control-allow-methods: PUT\r\nAccess-Control-Allow-Origin: https://a.example\r\n"
+            + "access-control-allow-origin: https://a.example\r\n\r\n"
+        guard case let .complete(head) = Self.parse(text) else { Issue.record("not parsed"); return }
+        var scratch: [UInt8] = []
+        let values = Array(text.utf8).withUnsafeBytes { bytes in
+            head.withValues(bytes, scratch: &scratch) { value in
+                ResponseHead.Field.allCases.map { value($0).map { String(decoding: $0, as: UTF8.self) } }
+            }
+        }
+        #expect(values == ["https://a.example, https://a.example", nil, "PUT", "x-a, x-b ,x-c, ", "origin"])
+        #expect(head.allowHeaders.lines == 3 && head.allowMethods.lines == 1 && head.allowCredentials.lines == 0)
     }
 
     /// Random mutations (bytes replaced, inserted, cut) of valid responses:
@@ -54,7 +71,7 @@ import Testing
             let result = bytes.withUnsafeBytes { ResponseHead.parse($0) }
             if case let .complete(head) = result {
                 #expect(head.headLength <= bytes.count)
-                for range in [head.allowOrigin, head.allowMethods, head.allowHeaders, head.allowCredentials].compactMap({ $0 }) {
+                for range in [head.allowOrigin, head.allowMethods, head.allowHeaders, head.allowCredentials, head.vary].compactMap(\.first) {
                     #expect(range.lowerBound >= 0 && range.upperBound <= head.headLength)
                 }
             }
