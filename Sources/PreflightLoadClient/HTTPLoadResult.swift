@@ -29,10 +29,15 @@ package struct HTTPLoadResult: Sendable {
         package var request: String
         package var response: String
         package var policyAllows: Bool
+        /// The Fetch standard's verdict.
         package var browser: BrowserPreflightCheck.Outcome
+        /// Where shipping browsers decide otherwise than the standard
+        /// ("Chromium: accepted, Firefox: accepted"); nil where they agree.
+        package var browsers: String?
 
         package var description: String {
-            "policy \(policyAllows ? "allows" : "denies") it, a browser would find: \(browser.rawValue)\n"
+            "policy \(policyAllows ? "allows" : "denies") it, the Fetch standard's check finds: \(browser.rawValue)"
+                + (browsers.map { " (spec vs browsers: \($0))" } ?? "") + "\n"
                 + "  request:  \(request)\n  response: " + response.split(separator: "\r\n", omittingEmptySubsequences: true).joined(separator: " | ")
         }
     }

@@ -156,22 +156,20 @@ final class LoadConnection: @unchecked Sendable {
             results.result.latency.record(UInt64(max(0, (now - request.from).nanoseconds)))
         }
         received!.withUnsafeReadableBytes { bytes in
-            head.withValues(bytes, scratch: &joinedValues) { value in
-                run.stream.withRequest(request.index) { origin, method, headers in
-                    let allowed = run.evaluator.evaluate(origin: origin, method: method, requestHeaders: headers).isAllowed
-                    let outcome = BrowserPreflightCheck.outcome(
-                        of: .init(status: head.status, allowOrigin: value(.allowOrigin), allowCredentials: value(.allowCredentials),
-                                  allowMethods: value(.allowMethods), allowHeaders: value(.allowHeaders)),
-                        origin: origin, method: method, requestHeaders: headers, credentials: run.credentials)
-                    results.result.checked += 1
-                    if outcome.isAccepted == allowed {
-                        results.result.conforming += 1
-                    } else if results.result.mismatches.count < run.configuration.mismatchesKept {
-                        let text = { (b: UnsafeRawBufferPointer) in String(decoding: b, as: UTF8.self) }
-                        let request = "OPTIONS origin: \(text(origin)), method: \(text(method))" + (headers.map { ", headers: \(text($0))" } ?? "")
-                        results.result.mismatches.append(.init(request: request, response: text(UnsafeRawBufferPointer(rebasing: bytes[..<min(head.headLength, 2048)])),
-                                                               policyAllows: allowed, browser: outcome))
-                    }
+            run.stream.withRequest(request.index) { origin, method, headers in
+                let allowed = run.evaluator.evaluate(origin: origin, method: method, requestHeaders: headers).isAllowed
+                let outcome = head.browserOutcome(bytes, scratch: &joinedValues, rules: .fetchStandard, origin: origin, method: method,
+                                                  requestHeaders: headers, credentials: run.credentials)
+                results.result.checked += 1
+                if outcome.isAccepted == allowed {
+                    results.result.conforming += 1
+                } else if results.result.mismatches.count < run.configuration.mismatchesKept {
+                    let text = { (b: UnsafeRawBufferPointer) in String(decoding: b, as: UTF8.self) }
+                    let request = "OPTIONS origin: \(text(origin)), method: \(text(method))" + (headers.map { ", headers: \(text($0))" } ?? "")
+                    let browsers = head.browserDifferences(from: outcome, bytes, origin: origin, method: method, requestHeaders: headers,
+                                                           credentials: run.credentials)
+                    results.result.mismatches.append(.init(request: request, response: text(UnsafeRawBufferPointer(rebasing: bytes[..<min(head.headLength, 2048)])),
+                                                           policyAllows: allowed, browser: outcome, browsers: browsers))
                 }
             }
         }

@@ -128,7 +128,9 @@ struct ResponseHead {
     /// bytes `parse` read): each field's value, nil when absent, a field on
     /// several lines joined by `, ` in `scratch` (reused, so a connection
     /// that keeps one allocates only when a joined value outgrows it).
-    func withValues<R>(_ bytes: UnsafeRawBufferPointer, scratch: inout [UInt8],
+    /// `dropEmptyLines`: leave out the empty lines of a repeated field, as
+    /// Firefox does (`BrowserPreflightCheck.Rules.dropsEmptyFieldLines`).
+    func withValues<R>(_ bytes: UnsafeRawBufferPointer, scratch: inout [UInt8], dropEmptyLines: Bool = false,
                        _ body: (_ value: (Field) -> UnsafeRawBufferPointer?) -> R) -> R {
         scratch.removeAll(keepingCapacity: true)
         // Where each joined value lies in `scratch`, one bit of `repeated` a field.
@@ -136,7 +138,7 @@ struct ResponseHead {
         var repeated = 0
         for (i, field) in Field.allCases.enumerated() where lines(of: field).isRepeated {
             let start = scratch.count
-            Self.join(field, in: bytes, headLength: headLength, into: &scratch)
+            Self.join(field, in: bytes, headLength: headLength, dropEmptyLines: dropEmptyLines, into: &scratch)
             let range = start..<scratch.count
             switch i {
             case 0: joined.0 = range
@@ -158,7 +160,7 @@ struct ResponseHead {
     }
 
     /// Appends the values of every line of `field` in the head, joined by `, `.
-    static func join(_ field: Field, in bytes: UnsafeRawBufferPointer, headLength end: Int, into out: inout [UInt8]) {
+    static func join(_ field: Field, in bytes: UnsafeRawBufferPointer, headLength end: Int, dropEmptyLines: Bool = false, into out: inout [UInt8]) {
         let name = field.name
         let nameBytes = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
         var first = true
@@ -170,6 +172,7 @@ struct ResponseHead {
                 var valueStart = colon + 1, valueEnd = stop
                 while valueStart < valueEnd && (bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09) { valueStart += 1 }
                 while valueEnd > valueStart && (bytes[valueEnd - 1] == 0x20 || bytes[valueEnd - 1] == 0x09) { valueEnd -= 1 }
+                if dropEmptyLines && valueStart == valueEnd { line = stop + 2; continue }
                 if !first { out.append(contentsOf: [UInt8(ascii: ","), 0x20]) }
                 out.append(contentsOf: bytes[valueStart..<valueEnd])
                 first = false

@@ -45,27 +45,18 @@ enum HeadlessBrowser: String, CaseIterable, CustomStringConvertible {
         try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: profile) }
         let url = "http://127.0.0.1:\(pageServer.port)/"
-        var printed = ""
-        switch self {
-        case .chromium:
-            // --dump-dom returns after the load event, which the /wait image holds until the report is in.
-            let run = try await ChildProcess.run("timeout", ["60", executable, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                                                             "--user-data-dir=\(profile.path)", "--dump-dom", url])
-            printed = run.outputText
-        case .firefox:
-            // Firefox has no --dump-dom: it runs until the report is in, then is stopped.
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["--headless", "--no-remote", "--profile", profile.path, url]
-            process.environment = ProcessInfo.processInfo.environment.merging(["MOZ_HEADLESS": "1"]) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let deadline = Date().addingTimeInterval(60)
-            while pageServer.report == nil && Date() < deadline && process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
-            process.terminate()
-            process.waitUntilExit()
+        // Both browsers return once the load event fires, which the page's /wait
+        // image holds until the report is in. `timeout` kills the browser's
+        // whole process group, helpers included, so a browser that never
+        // finishes fails the test instead of hanging it (SIGTERM alone is not
+        // enough: headless Firefox can outlive it).
+        let arguments = switch self {
+        case .chromium: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)", "--dump-dom", url]
+        case .firefox: ["--headless", "--no-remote", "--profile", profile.path, "--screenshot", profile.appendingPathComponent("page.png").path, url]
         }
+        let run = try await ChildProcess.run("timeout", ["-s", "KILL", "90", executable] + arguments,
+                                             environment: self == .firefox ? ["MOZ_HEADLESS": "1"] : [:])
+        let printed = run.outputText
         let report = try #require(pageServer.report, "the page reported nothing in \(self); it printed: \(printed.prefix(500))")
         let outcomes = try #require(try JSONSerialization.jsonObject(with: Data(report.utf8)) as? [[String: Any]])
         try #require(outcomes.count == fetches.count)
@@ -108,6 +99,13 @@ enum HeadlessBrowser: String, CaseIterable, CustomStringConvertible {
 }
 
 extension HeadlessBrowser {
+    /// How many more preflights than its cache's rules imply a server may
+    /// see from this browser in one page. Firefox 153 ESR sometimes sends
+    /// one again for a fetch its cache covers: measured against `serve` on
+    /// loopback, never through a proxy that adds latency, never against a
+    /// slower Python server, so a race in its cache's update; Chromium never.
+    var extraPreflightsSeen: Int { self == .firefox ? 1 : 0 }
+
     /// The check's rules for this browser.
     var rules: BrowserPreflightCheck.Rules {
         switch self {
