@@ -16,7 +16,9 @@ import PackageDescription
 //   PreflightLoad            -> PreflightReport, PreflightWorkload, PreflightCache, ..., Histogram, OrderedCollections
 //                               (in-process runs, matcher comparison, run and load reports)
 //   PreflightHTTPServer      -> CORSPolicy, PreflightCache, JSONValue, InternalByteUtilities, NIOCore, NIOPosix, NIOHTTP1 (serve)
-//   PreflightLoadClient      -> PreflightLoad, PreflightReport, CORSPolicy, PreflightWorkload, NIOCore, NIOPosix (load over HTTP)
+//   PreflightProbe           -> CORSPolicy, OriginMatching, PreflightReport, JSONValue (probe's catalogue, verdicts, scorecard)
+//   PreflightLoadClient      -> PreflightLoad, PreflightProbe, PreflightReport, CORSPolicy, PreflightWorkload, NIOCore, NIOPosix
+//                               (load and probe over HTTP)
 //   BenchmarkHost            -> PreflightLoad, PreflightSimulation, PreflightReport, JSONValue, Subprocess (the machine: processes, files, facts;
 //                               BuildCommitPlugin records the commit it is built from)
 //   AllocationCounter (C)    malloc interposer, linked into the executable only
@@ -80,8 +82,9 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strictness),
+        .target(name: "PreflightProbe", dependencies: ["CORSPolicy", "OriginMatching", "PreflightReport", "JSONValue"], swiftSettings: strictness),
         .target(name: "PreflightLoadClient", dependencies: [
-            "PreflightLoad", "PreflightReport", "CORSPolicy", "PreflightWorkload", "InternalByteUtilities",
+            "PreflightLoad", "PreflightProbe", "PreflightReport", "CORSPolicy", "PreflightWorkload", "InternalByteUtilities",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -97,7 +100,7 @@ let package = Package(
             name: "PreflightBenchCommand",
             dependencies: [
                 "CORSPolicy", "OriginMatching", "JSONValue", "PreflightWorkload", "PreflightLoad", "PreflightSimulation", "PreflightReport",
-                "BenchmarkHost", "PreflightHTTPServer", "PreflightLoadClient", "PreflightTrace", "AllocationCounter", "PreflightCache", "InternalByteUtilities",
+                "BenchmarkHost", "PreflightHTTPServer", "PreflightLoadClient", "PreflightProbe", "PreflightTrace", "AllocationCounter", "PreflightCache", "InternalByteUtilities",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictness
@@ -110,7 +113,7 @@ let package = Package(
                     swiftSettings: strictness),
         .testTarget(name: "PreflightCacheTests", dependencies: ["PreflightCache", "CORSPolicy", "InternalByteUtilities", "PreflightTestSupport"],
                     swiftSettings: strictness),
-        .testTarget(name: "PreflightHTTPTests", dependencies: ["PreflightHTTPServer", "PreflightLoadClient", "PreflightReport", "PreflightCache", "CORSPolicy", "PreflightWorkload", "PreflightLoad",
+        .testTarget(name: "PreflightHTTPTests", dependencies: ["PreflightHTTPServer", "PreflightLoadClient", "PreflightProbe", "PreflightReport", "PreflightCache", "CORSPolicy", "PreflightWorkload", "PreflightLoad",
                                                                "PreflightTestSupport", "BenchmarkHost", "InternalByteUtilities",
                                                                .product(name: "NIOCore", package: "swift-nio"),
                                                                .product(name: "NIOPosix", package: "swift-nio"),

@@ -20,7 +20,7 @@ struct PreflightBench: ParsableCommand {
               preflight-bench evaluate --policy policy.json --origin https://app.example.com --method PUT --headers content-type
             """,
         subcommands: [RunCommand.self, CheckCommand.self, EvaluateCommand.self, MatchersCommand.self,
-                      SimulateCommand.self, ScenariosCommand.self, ReportCommand.self, CompareCommand.self, ServeCommand.self, LoadCommand.self, TraceCommand.self],
+                      SimulateCommand.self, ScenariosCommand.self, ReportCommand.self, CompareCommand.self, ServeCommand.self, LoadCommand.self, ProbeCommand.self, TraceCommand.self],
         defaultSubcommand: RunCommand.self
     )
 
