@@ -28,7 +28,8 @@ struct ProbeCommand: ParsableCommand {
             --time-limit is a finding.
 
             Exit status: 0 when no finding reaches --fail-on, 1 when one does or a \
-            case got no answer, 64 for bad options.
+            case got no answer, 2 when no case got an answer (nothing listening?), \
+            64 for bad options.
 
             Examples:
               preflight-bench probe --target http://127.0.0.1:8080 --policy policy.json
@@ -72,6 +73,10 @@ struct ProbeCommand: ParsableCommand {
         let results = zip(cases, observations).map { ProbeResult(probe: $0, observation: $1, timeLimit: timeLimit) }
         let report = ProbeReport(target: target, policySummary: checkedPolicy.summary, results: results, command: MachineFacts.commandLine, failOn: failOn)
         try output.emit(report, out: out)
+        if report.errors.count == results.count, let first = results.first?.observation.failure {
+            StandardError.line("probe: no case got an answer from \(target): \(first)")
+            throw ExitCode(2)
+        }
         if report.fails { throw ExitCode(1) }
     }
 }

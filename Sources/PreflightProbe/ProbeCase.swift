@@ -73,6 +73,21 @@ package struct ProbeCase: Sendable {
     /// Whether a response that names one origin must say `Vary: Origin`.
     package var checksVary = false
     /// Whether the request is oversized or repeated: a server may refuse it
-    /// in any way (4xx, a closed connection) but must answer in time.
+    /// in any way (4xx, a closed connection) but must answer in time. No
+    /// browser sends such a request, so letting it through with credentials
+    /// is not raised to critical.
     package var isHostile = false
+
+    package init(id: String, category: String, request: ProbeRequest, policyAllows: Bool, policyAllowsWithCredentials: Bool,
+                 severity: ProbeSeverity, gain: String, checksVary: Bool = false, isHostile: Bool = false) {
+        self.id = id
+        self.category = category
+        self.request = request
+        self.policyAllows = policyAllows
+        self.policyAllowsWithCredentials = policyAllowsWithCredentials
+        self.severity = severity
+        self.gain = gain
+        self.checksVary = checksVary
+        self.isHostile = isHostile
+    }
 }

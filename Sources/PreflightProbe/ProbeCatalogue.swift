@@ -44,17 +44,22 @@ package enum ProbeCatalogue {
                                    checksVary: vary, isHostile: hostile))
         }
         /// A trick origin, as a preflight and as an actual request, when the policy refuses it.
-        func attack(_ id: String, _ category: String, origin: String, severity: ProbeSeverity, gain: String) {
+        func attack(_ id: String, _ category: String, origin: String, severity: ProbeSeverity, gain: String, hostile: Bool = false) {
             guard !allowsOrigin(origin) else { return }
             guard !cases.contains(where: { $0.request.origin == origin }) else { return }
-            add(id, category, ProbeRequest(kind: .preflight, origin: origin, method: method, requestHeaders: allowedHeaders), severity: severity, gain: gain)
-            add(id, category, ProbeRequest(kind: .actual, origin: origin, method: "GET"), severity: severity, gain: gain)
+            add(id, category, ProbeRequest(kind: .preflight, origin: origin, method: method, requestHeaders: allowedHeaders), severity: severity, gain: gain,
+                hostile: hostile)
+            add(id, category, ProbeRequest(kind: .actual, origin: origin, method: "GET"), severity: severity, gain: gain, hostile: hostile)
         }
 
         // The requests the policy allows: a correct server must let them through.
         if !samples.isEmpty {
             add("allowed-preflight", "allowed requests", ProbeRequest(kind: .preflight, origin: home, method: method, requestHeaders: allowedHeaders),
                 severity: .low, gain: "none: legitimate pages on an allowed origin break", vary: true)
+            if method != "POST" {
+                add("allowed-post-preflight", "allowed requests", ProbeRequest(kind: .preflight, origin: home, method: "POST", requestHeaders: allowedHeaders),
+                    severity: .low, gain: "none: a POST with a custom header, preflighted with POST (safelisted, so always allowed), breaks")
+            }
             add("allowed-actual", "allowed requests", ProbeRequest(kind: .actual, origin: home, method: "GET"),
                 severity: .low, gain: "none: legitimate pages on an allowed origin break", vary: true)
         }
@@ -80,8 +85,8 @@ package enum ProbeCatalogue {
                 attack("unescaped-dot", "suffix and prefix tricks", origin: "\(scheme)://\(unescaped)\(suffix)", severity: .high,
                        gain: "an attacker registers \(unescaped): a regex dot left unescaped matches any character")
             }
-            attack("list-injection", "origin reflection", origin: "\(sample), \(attackerOrigin)", severity: .high,
-                   gain: "a server that matches the start of Origin echoes a list an attacker's request carries")
+            attack("list-injection", "origin reflection", origin: "\(sample), \(attackerOrigin)", severity: .low,
+                   gain: "the server echoes an Origin no browser sends (a list): it matches a prefix, which the suffix trick exploits", hostile: true)
             if scheme == "https" {
                 attack("http-downgrade", "scheme downgrade", origin: "http://\(host)\(suffix)", severity: .medium,
                        gain: "a network attacker who injects a page into plain-http \(host) reads the API's responses")
@@ -122,7 +127,7 @@ package enum ProbeCatalogue {
             gain: "a 12 KiB Access-Control-Request-Headers is allowed or stalls the server", hostile: true)
         let longOrigin = "https://" + String(repeating: "a", count: 8000) + ".evil.test"
         add("oversized-origin", "oversized and repeated request headers", ProbeRequest(kind: .preflight, origin: longOrigin, method: method),
-            severity: .medium, gain: "an 8 KiB Origin is allowed or stalls the server", hostile: true)
+            severity: .low, gain: "an 8 KiB Origin, which no browser sends, is echoed or stalls the server", hostile: true)
         add("repeated-origin", "oversized and repeated request headers",
             ProbeRequest(kind: .actual, origin: attackerOrigin, method: "GET", extraHeaders: [("Origin", home)]), severity: .high,
             gain: "a request with two Origin lines is answered for the attacker's", hostile: true)

@@ -44,8 +44,16 @@ package struct ProbeReport: ResultReport {
         notes.append("\(results.count) cases against \(target): \(results.filter { $0.status == .pass }.count) pass, "
                      + "\(findings.count) findings" + (bySeverity.isEmpty ? "" : " (\(bySeverity.joined(separator: ", ")))")
                      + ", \(errors.count) without an answer; slowest answer \(ProbeResult.format(results.map(\.observation.seconds).max() ?? 0)) s.")
+        // One line a case id and severity, worst first, however many origins and kinds it took.
+        var seen: [String] = []
         for finding in findings.sorted(by: { ($0.severity ?? .info) > ($1.severity ?? .info) }) {
-            notes.append("\(finding.severity!) \(finding.probe.id) (\(finding.probe.category)): \(finding.probe.gain).")
+            let key = "\(finding.severity!) \(finding.probe.id)"
+            guard !seen.contains(key) else { continue }
+            seen.append(key)
+            let same = findings.filter { $0.severity == finding.severity && $0.probe.id == finding.probe.id }
+            let origins = Set(same.map(\.probe.request.origin)).sorted()
+            notes.append("\(key) (\(finding.probe.category); \(same.count) request\(same.count == 1 ? "" : "s"), origins \(origins.map { ProbeResult.clip($0) }.joined(separator: ", "))): "
+                         + "\(finding.probe.gain).")
         }
         let differences = results.compactMap { r in r.browserDifference.map { "\(r.probe.id): \($0)" } }
         if !differences.isEmpty {

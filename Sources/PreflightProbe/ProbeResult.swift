@@ -54,7 +54,7 @@ package struct ProbeResult: Sendable {
         let head = "status \(observation.status), allow-origin \(observation.allowOrigin.map { "\"\(Self.clip($0))\"" } ?? "absent")"
             + (observation.allowCredentials.map { ", allow-credentials \"\(Self.clip($0))\"" } ?? "")
         if !probe.policyAllowsWithCredentials && anyBrowser(true) {
-            (status, severity) = (.finding, .critical)
+            (status, severity) = (.finding, probe.isHostile || probe.policyAllows ? probe.severity : .critical)
             detail = "let through with credentials (\(head)); the policy refuses it"
         } else if !probe.policyAllows && anyBrowser(false) {
             (status, severity) = (.finding, probe.severity)
