@@ -73,10 +73,7 @@ struct ProbeCommand: ParsableCommand {
         let results = zip(cases, observations).map { ProbeResult(probe: $0, observation: $1, timeLimit: timeLimit) }
         let report = ProbeReport(target: target, policySummary: checkedPolicy.summary, results: results, command: MachineFacts.commandLine, failOn: failOn)
         try output.emit(report, out: out)
-        if report.errors.count == results.count, let first = results.first?.observation.failure {
-            StandardError.line("probe: no case got an answer from \(target): \(first)")
-            throw ExitCode(2)
-        }
-        if report.fails { throw ExitCode(1) }
+        if report.exitStatus == 2 { StandardError.line("probe: no case got an answer from \(target): \(results[0].observation.failure ?? "")") }
+        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }
 }

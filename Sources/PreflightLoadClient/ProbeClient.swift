@@ -1,4 +1,9 @@
 import CORSPolicy
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 import NIOPosix
 package import PreflightProbe
@@ -40,7 +45,7 @@ package enum ProbeClient {
             .whenComplete { result in
                 switch result {
                 case let .failure(error):
-                    promise.succeed(.failure("connect (\(error))"))
+                    promise.succeed(.failure("connect: \(connectFailure(error))"))
                 case let .success(channel):
                     channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
                     let timer = loop.scheduleTask(deadline: started + limit) {
@@ -96,6 +101,15 @@ package enum ProbeClient {
                 }
             }
         }
+    }
+
+    /// "connection refused" rather than NIO's nested error description.
+    static func connectFailure(_ error: any Error) -> String {
+        if let error = error as? NIOConnectionError, let io = error.connectionErrors.first?.error as? IOError {
+            return String(cString: strerror(io.errnoCode)).lowercased()
+        }
+        if case ChannelError.connectTimeout = error { return "timed out" }
+        return "\(error)"
     }
 
     /// A header list as a browser would send it: lowercase names, sorted, unique, joined by `,`.

@@ -25,6 +25,8 @@ package struct ProbeReport: ResultReport {
     package var errors: [ProbeResult] { results.filter { $0.status == .error } }
     /// Whether a CI job should fail: a finding at or above `failOn`, or a case with no usable answer.
     package var fails: Bool { findings.contains { ($0.severity ?? .info) >= failOn } || !errors.isEmpty }
+    /// 0 passed, 1 failed, 2 nothing answered (nothing listening, or the wrong address).
+    package var exitStatus: Int32 { !results.isEmpty && errors.count == results.count ? 2 : fails ? 1 : 0 }
 
     package var table: TextTable {
         TextTable(header: ["case", "request", "origin", "policy", "result", "severity", "ms", "what was seen"],
@@ -59,8 +61,11 @@ package struct ProbeReport: ResultReport {
         if !differences.isEmpty {
             notes.append("Spec vs browser differences (Chromium 156, Firefox 153 ESR, measured by the browser suite): " + differences.joined(separator: "; ") + ".")
         }
-        notes.append(fails ? "FAIL: a finding at or above \(failOn), or a case without an answer (exit status 1)."
-                           : "PASS: no finding at or above \(failOn) (exit status 0).")
+        switch exitStatus {
+        case 2: notes.append("FAIL: no case got an answer (exit status 2); first failure: \(errors.first?.observation.failure ?? "").")
+        case 1: notes.append("FAIL: a finding at or above \(failOn), or a case without an answer (exit status 1).")
+        default: notes.append("PASS: no finding at or above \(failOn) (exit status 0).")
+        }
         return notes
     }
 

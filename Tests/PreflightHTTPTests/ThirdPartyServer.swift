@@ -36,8 +36,9 @@ final class ThirdPartyServer {
     }
 
     /// nginx answering preflights with the common copy-paste recipe; `origins` are the
-    /// `map $http_origin $cors_origin` entries that decide which Origin is echoed.
-    static func nginx(_ name: String, origins: String) throws -> ThirdPartyServer {
+    /// `map $http_origin $cors_origin` entries that decide which Origin is echoed;
+    /// `allowHeaders`: the values of the `Access-Control-Allow-Headers` lines, one `add_header` each.
+    static func nginx(_ name: String, origins: String, allowHeaders: [String] = ["x-request-id, content-type"]) throws -> ThirdPartyServer {
         try ThirdPartyServer(name: name) { folder, port in
             let f = folder.path
             try """
@@ -59,7 +60,7 @@ final class ThirdPartyServer {
                                 add_header Access-Control-Allow-Origin $cors_origin always;
                                 add_header Access-Control-Allow-Credentials true always;
                                 add_header Access-Control-Allow-Methods "PUT, PATCH" always;
-                                add_header Access-Control-Allow-Headers "x-request-id, content-type" always;
+                                \(allowHeaders.map { "add_header Access-Control-Allow-Headers \"\($0)\" always;" }.joined(separator: " "))
                                 add_header Access-Control-Max-Age 600 always;
                                 add_header Vary Origin always;
                                 return 204;

@@ -38,6 +38,13 @@ import Testing
                 of: #"["https://app.example.com", "https://admin.example.com"]"#, with: #"["*"]"#))
         }, findings: ["reflection": .critical, "null-origin": .critical, "suffix-trick": .critical]),
         Setup(name: "nginx", start: { try .nginx("nginx", origins: nginxCorrect) }, findings: [:]),
+        // Both browsers accept these: no false alarm from load, a clean scorecard from probe.
+        Setup(name: "nginx-allow-headers-on-two-lines", start: {
+            try .nginx("nginx-split", origins: nginxCorrect, allowHeaders: ["x-request-id", "content-type"])
+        }, findings: [:]),
+        Setup(name: "nginx-long-allow-headers", start: {
+            try .nginx("nginx-long", origins: nginxCorrect, allowHeaders: [((0..<60).map { "x-long-header-name-\($0)" } + ["x-request-id", "content-type"]).joined(separator: ", ")])
+        }, findings: [:]),
         Setup(name: "nginx-reflection", start: { try .nginx("nginx-reflection", origins: #""~." $http_origin;"#) },
               findings: ["reflection": .critical, "null-origin": .critical]),
         Setup(name: "nginx-unanchored-regex", start: {
