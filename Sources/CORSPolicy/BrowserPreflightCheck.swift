@@ -105,15 +105,17 @@ public enum BrowserPreflightCheck {
         }
         guard let requestHeaders else { return .accepted }
         let namesHaveStar = !credentials && listContains(names, "*")
+        // The browser checks every name it sent, however long its list: the
+        // request list is read without a server's bounds, as the response's is.
         var covered = true
-        _ = RequestHeaderList.forEachName(in: requestHeaders) { range in
-            let name = UnsafeRawBufferPointer(rebasing: requestHeaders[range])
+        let wellFormed = forEachElement(in: requestHeaders) { name in
             if listContains(names, name, caseInsensitive: true) { return true }
             // `authorization` is a CORS non-wildcard request-header name: in Fetch `*` never covers it.
             if namesHaveStar && (rules.starCoversAuthorization || !ASCIICase.equal(name, lowercase: "authorization")) { return true }
             covered = false
             return false
         }
+        guard wellFormed else { return .allowHeaders }
         return covered ? .accepted : .allowHeaders
     }
 

@@ -127,4 +127,17 @@ extension Substring {
         }
         #expect(allowedCount > total / 10 && allowedCount < total * 9 / 10)
     }
+
+    /// A browser checks every name it sent, however many: a list beyond any
+    /// server's bounds is not waved through (probe's oversized case found it).
+    @Test func aRequestListBeyondServerBoundsIsCheckedNameByName() {
+        let many = (0..<1000).map { "x-probe-\($0)" }.joined(separator: ",")
+        let response = PreflightResponse(status: 200, headers: [("access-control-allow-origin", "https://app.example.com"),
+                                                                ("access-control-allow-methods", "PUT"), ("access-control-allow-headers", "x-probe-0")])
+        let request = PreflightRequest(origin: "https://app.example.com", method: "PUT", requestHeaders: many)
+        #expect(!BrowserPreflightCheck.accepts(response, request: request, credentials: false))
+        let all = PreflightResponse(status: 200, headers: [("access-control-allow-origin", "https://app.example.com"),
+                                                           ("access-control-allow-methods", "PUT"), ("access-control-allow-headers", many)])
+        #expect(BrowserPreflightCheck.accepts(all, request: request, credentials: false))
+    }
 }
