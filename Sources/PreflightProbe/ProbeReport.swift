@@ -69,6 +69,8 @@ package struct ProbeReport: ResultReport {
         return notes
     }
 
+    package var fileSummary: String { "probe.json, probe.csv, probe.md and index.html" }
+
     package var facts: [(key: String, value: String)] {
         [("target", target), ("policy", policySummary), ("fail on", failOn.description)]
     }
