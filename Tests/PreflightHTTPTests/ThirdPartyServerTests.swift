@@ -95,3 +95,39 @@ import Testing
         print("\(setup.name): probe \(results.count) cases, \(report.findings.count) findings; load conformance \(load.conforming) of \(load.checked)")
     }
 }
+
+/// `probe`'s verdicts on third-party answers are the browsers': the page's
+/// loopback origin stands in for an attacker's (none of these servers allows
+/// it, the broken ones echo it), and each browser's credentialed `fetch()`
+/// must succeed exactly where `probe` reads the same server's answer to a
+/// refused origin as let through with credentials.
+@Suite(.serialized) struct ThirdPartyBrowserAgreementTests {
+    @Test(.timeLimit(.minutes(3)), arguments: HeadlessBrowser.allCases)
+    func browsersDoWhatProbeSays(_ browser: HeadlessBrowser) async throws {
+        let servers = [
+            try ThirdPartyServer.nginx("nginx", origins: ThirdPartyServerTests.nginxCorrect),
+            try ThirdPartyServer.nginx("nginx-reflection", origins: #""~." $http_origin;"#),
+            try ThirdPartyServer.starlette("starlette-star", middleware: ThirdPartyServerTests.starletteCorrect.replacingOccurrences(
+                of: #"["https://app.example.com", "https://admin.example.com"]"#, with: #"["*"]"#)),
+        ]
+        defer { for server in servers { server.shutdown() } }
+        let fetches = servers.flatMap { server in [
+            BrowserFetch(url: "http://127.0.0.1:\(server.port)/data", method: "GET", credentials: true),
+            BrowserFetch(url: "http://127.0.0.1:\(server.port)/data", method: "PUT", headers: [("X-Request-ID", "1")], credentials: true),
+        ] }
+        let outcomes = try await browser.outcomes(of: fetches)
+        let standIn = "http://127.0.0.1:9"
+        for (i, server) in servers.enumerated() {
+            let requests = [ProbeRequest(kind: .actual, origin: standIn, method: "GET"),
+                            ProbeRequest(kind: .preflight, origin: standIn, method: "PUT", requestHeaders: "x-request-id")]
+            let target = try HTTPTarget(url: "http://127.0.0.1:\(server.port)/data")
+            for (j, observation) in ProbeClient.observe(requests, target: target, timeLimit: 2).enumerated() {
+                let probeSays = try #require(observation.accepted[browser.rules]).credentials
+                let browserDid = outcomes[2 * i + j]["ok"] as? Bool == true
+                #expect(probeSays == browserDid, "\(browser) \(server.name) \(requests[j].kind): probe reads \(probeSays), the browser \(browserDid)")
+            }
+        }
+        // The broken servers did let the page read with credentials: the check has teeth.
+        #expect(outcomes[2]["ok"] as? Bool == true && outcomes[0]["ok"] as? Bool == false)
+    }
+}
