@@ -15,7 +15,7 @@ import PackageDescription
 //   PreflightSimulation      -> PreflightReport, PreflightWorkload, PreflightCache, ..., HeapModule (replay, Belady, browser caches)
 //   PreflightLoad            -> PreflightReport, PreflightWorkload, PreflightCache, ..., Histogram, OrderedCollections
 //                               (in-process runs, matcher comparison, run and load reports)
-//   PreflightHTTPServer      -> CORSPolicy, PreflightCache, JSONValue, InternalByteUtilities, NIOCore, NIOPosix, NIOHTTP1 (serve)
+//   PreflightHTTPServer      -> CORSPolicy, PreflightCache, JSONValue, InternalByteUtilities, NIOCore, NIOPosix (serve; its own HTTP/1.1 parser)
 //   PreflightProbe           -> CORSPolicy, OriginMatching, PreflightReport, JSONValue (probe's catalogue, verdicts, scorecard)
 //   PreflightLoadClient      -> PreflightLoad, PreflightProbe, PreflightReport, CORSPolicy, PreflightWorkload, NIOCore, NIOPosix
 //                               (load and probe over HTTP)
@@ -80,7 +80,6 @@ let package = Package(
             "CORSPolicy", "PreflightCache", "JSONValue", "InternalByteUtilities",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strictness),
         .target(name: "PreflightProbe", dependencies: ["CORSPolicy", "OriginMatching", "PreflightReport", "JSONValue"], swiftSettings: strictness),
         .target(name: "PreflightLoadClient", dependencies: [

@@ -2,42 +2,43 @@ import CORSPolicy
 import InternalByteUtilities
 import JSONValue
 import NIOCore
-import NIOHTTP1
 import PreflightCache
 
-/// Answers each request on one connection: a preflight (`OPTIONS` with
-/// `Origin` and `Access-Control-Request-Method`) from the engine or cache,
-/// any other request as an application behind the policy would, and the
-/// statistics path with the counters as JSON.
+/// Reads each request on one connection from its bytes and answers it: a
+/// preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`)
+/// from the engine or cache, any other request as an application behind the
+/// policy would, and the statistics path with the counters as JSON.
 ///
-/// Responses are written as bytes by `PreflightResponseWriter` (no
-/// `HTTPResponseEncoder`), in request order, and flushed once per read
-/// batch, so pipelined requests share one write.
+/// The head is parsed in place (`RequestHead`), the origin, method and
+/// header list go to the decider as bytes, and the answer is written as
+/// bytes by `PreflightResponseWriter` into one outbound buffer per read
+/// batch, written and flushed once: pipelined requests share one write, and
+/// a steady connection reuses the buffer's storage, so a preflight costs no
+/// allocation. Bodies are consumed by their framing (`RequestBody`), never kept.
 final class PreflightRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     /// The path of the statistics (cache counters and requests by kind).
     static let statisticsPath = "/.well-known/preflight-bench/stats"
 
     private let service: PreflightService
+    private let limits: RequestHead.Limits
     private var date = DateLine()
-    private var pending: PendingRequest?
+    /// Input not yet consumed (a partial head or body), kept across reads.
+    private var input: ByteBuffer?
+    /// Responses of this read batch, written at its end.
+    private var output: ByteBuffer?
+    private var body = RequestBody.none
+    /// Whether the request whose body is being read keeps the connection.
+    private var keepAlive = true
+    /// Where several `Access-Control-Request-Headers` lines are joined (reused).
+    private var joinedHeaders: [UInt8] = []
     private var closing = false
 
-    init(service: PreflightService) {
+    init(service: PreflightService, limits: RequestHead.Limits) {
         self.service = service
-    }
-
-    /// What the head said, kept until the request's end.
-    struct PendingRequest {
-        enum Kind { case preflight, actual, statistics }
-        var kind: Kind
-        var origin: String?
-        var method = ""
-        var requestHeaders: String?
-        var keepAlive: Bool
-        var isHead: Bool
+        self.limits = limits
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -47,17 +48,72 @@ final class PreflightRequestHandler: ChannelInboundHandler, RemovableChannelHand
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
-        switch unwrapInboundIn(data) {
-        case let .head(head):
-            context.triggerUserOutboundEvent(RequestProgress.headComplete, promise: nil)
-            pending = Self.classify(head)
-        case .body:
-            break  // bodies are read and dropped: nothing here depends on them
-        case .end:
-            guard let request = pending else { return }
-            pending = nil
-            respond(to: request, context: context)
+        var incoming = unwrapInboundIn(data)
+        if input == nil || input!.readableBytes == 0 {
+            input = incoming
+        } else {
+            input!.writeBuffer(&incoming)
         }
+        process(context: context)
+    }
+
+    /// Answers every complete request in `input`, in order.
+    private func process(context: ChannelHandlerContext) {
+        while !closing, var buffer = input, buffer.readableBytes > 0 {
+            input = nil  // keeps `buffer` uniquely referenced while it is read
+            let consumed: Int? = buffer.withUnsafeReadableBytes { bytes in
+                if body != .none {
+                    switch body.consume(bytes) {
+                    case let .consumed(n):
+                        if body == .none { finishRequest(context: context) }
+                        return n
+                    case .malformed:
+                        // Its answer is already written: no second one, the connection just closes.
+                        closing = true
+                        service.counters.badRequests.wrappingAdd(1, ordering: .relaxed)
+                        flushOutput(context: context)
+                        context.close(promise: nil)
+                        return nil
+                    }
+                }
+                switch RequestHead.parse(bytes, limits: limits) {
+                case .incomplete:
+                    return 0
+                case .tooLarge:
+                    refuse("431 Request Header Fields Too Large", context: context)
+                    return nil
+                case .malformed:
+                    refuse("400 Bad Request", context: context)
+                    return nil
+                case let .complete(head):
+                    context.triggerUserOutboundEvent(RequestProgress.headComplete, promise: nil)
+                    respond(to: head, in: bytes, context: context)
+                    keepAlive = head.keepAlive
+                    body = head.chunked ? .chunkSize : head.contentLength.map { $0 > 0 ? .length($0) : .none } ?? .none
+                    if body == .none { finishRequest(context: context) }
+                    return head.length
+                }
+            }
+            guard let consumed else { return }
+            buffer.moveReaderIndex(forwardBy: consumed)
+            input = buffer
+            if consumed == 0 { break }
+        }
+        if input?.readableBytes == 0 { input = nil }
+    }
+
+    /// The request's last byte is in: the deadline handler restarts its clock,
+    /// and a request that asked to close the connection closes it.
+    private func finishRequest(context: ChannelHandlerContext) {
+        context.triggerUserOutboundEvent(RequestProgress.responded, promise: nil)
+        if !keepAlive {
+            closing = true
+            flushOutput(context: context)
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { [channel = context.channel] _ in
+                channel.close(promise: nil)
+            }
+        }
+        keepAlive = true
     }
 
     /// Backpressure: a client that sends requests without reading the
@@ -73,149 +129,148 @@ final class PreflightRequestHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        context.flush()
+        flushOutput(context: context)
         context.fireChannelReadComplete()
     }
 
-    /// A request the decoder could not read: 431 for a header over the
-    /// limits, 400 for anything else malformed, then the connection closes
-    /// (its framing can no longer be trusted).
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard !closing else { return }
+    private func flushOutput(context: ChannelHandlerContext) {
+        guard let buffer = output, buffer.readableBytes > 0 else { return }
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        // Cleared, not dropped: once NIO has written it, the storage is this
+        // handler's alone again and the next batch reuses it.
+        output!.clear()
+    }
+
+    /// A request that cannot be read: 431 for a head over the limits, 400
+    /// for anything else malformed, then the connection closes (its framing
+    /// can no longer be trusted).
+    private func refuse(_ status: StaticString, context: ChannelHandlerContext) {
         closing = true
-        guard let parserError = error as? HTTPParserError else {
-            context.close(promise: nil)
-            return
-        }
         service.counters.badRequests.wrappingAdd(1, ordering: .relaxed)
-        let status = parserError == .headerOverflow ? "431 Request Header Fields Too Large" : "400 Bad Request"
+        flushOutput(context: context)
         var buffer = context.channel.allocator.buffer(capacity: 96)
-        buffer.writeString("HTTP/1.1 \(status)\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
+        buffer.writeStaticString("HTTP/1.1 ")
+        buffer.writeStaticString(status)
+        buffer.writeStaticString("\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
         context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { [channel = context.channel] _ in
             channel.close(promise: nil)
         }
     }
 
-    static func classify(_ head: HTTPRequestHead) -> PendingRequest {
-        var origin: String?, method: String?, requestHeaders: String?
-        var origins = 0, methods = 0
-        for (name, value) in head.headers {
-            if name.utf8.count == 6 && ASCIICase.equal(name.utf8, lowercase: "origin") {
-                origins += 1
-                origin = value
-            } else if name.utf8.count == 29 && ASCIICase.equal(name.utf8, lowercase: "access-control-request-method") {
-                methods += 1
-                method = value
-            } else if name.utf8.count == 30 && ASCIICase.equal(name.utf8, lowercase: "access-control-request-headers") {
-                // Several lines are one list (RFC 9110 section 5.3).
-                requestHeaders = requestHeaders.map { $0 + "," + value } ?? value
-            }
-        }
-        // Several Origin or method lines make no single value: the engine denies an empty one.
-        if origins > 1 { origin = "" }
-        if methods > 1 { method = "" }
-        let keepAlive = head.isKeepAlive
-        if head.method == .GET && head.uri == statisticsPath {
-            return PendingRequest(kind: .statistics, keepAlive: keepAlive, isHead: false)
-        }
-        if head.method == .OPTIONS, let origin, let method {
-            return PendingRequest(kind: .preflight, origin: origin, method: method, requestHeaders: requestHeaders, keepAlive: keepAlive, isHead: false)
-        }
-        return PendingRequest(kind: .actual, origin: origin, keepAlive: keepAlive, isHead: head.method == .HEAD)
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        closing = true
+        context.close(promise: nil)
     }
 
-    private func respond(to request: PendingRequest, context: ChannelHandlerContext) {
-        let close = !request.keepAlive
-        var buffer: ByteBuffer
-        if request.kind == .statistics {
-            buffer = statisticsResponse(context: context, close: close)
+    /// Writes the answer to `head` (whose ranges index `bytes`) into `output`.
+    private func respond(to head: RequestHead, in bytes: UnsafeRawBufferPointer, context: ChannelHandlerContext) {
+        let close = !head.keepAlive
+        if head.expectsContinue && head.hasBody && !head.isHTTP10 { append(Self.continueLine, context: context) }
+        func slice(_ r: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[r]) }
+        if head.method == .get && RequestHead.equals(bytes, head.target, Self.statisticsPathText) {
+            statisticsResponse(context: context, close: close)
         } else if !service.corsEnabled {
-            buffer = plainResponse(context: context, close: close, isHead: request.isHead)
+            plainResponse(context: context, close: close, isHead: head.method == .head)
             service.counters.actualRequests.wrappingAdd(1, ordering: .relaxed)
-        } else if request.kind == .preflight {
-            buffer = preflightResponse(request, context: context, close: close)
+        } else if head.method == .options, let origin = head.origin, let method = head.requestMethod {
+            // Several Origin or method lines make no single value: the engine denies an empty one.
+            let o = head.origins > 1 ? slice(0..<0) : slice(origin)
+            let m = head.requestMethods > 1 ? slice(0..<0) : slice(method)
+            if head.requestHeaderLines > 1 {
+                // Several lines are one list (RFC 9110 section 5.3), joined once here.
+                joinRequestHeaderLines(bytes, head: head)
+                joinedHeaders.withUnsafeBytes { preflightResponse(origin: o, method: m, requestHeaders: $0, context: context, close: close) }
+            } else {
+                preflightResponse(origin: o, method: m, requestHeaders: head.requestHeaders.map(slice), context: context, close: close)
+            }
         } else {
-            buffer = actualResponse(request, context: context, close: close)
-        }
-        context.write(wrapOutboundOut(buffer), promise: nil)
-        context.triggerUserOutboundEvent(RequestProgress.responded, promise: nil)
-        if close {
-            closing = true
-            // Flush what was written, then close.
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { [channel = context.channel] _ in
-                channel.close(promise: nil)
-            }
+            actualResponse(origin: head.origin.map(slice), context: context, close: close, isHead: head.method == .head)
         }
     }
 
-    private func preflightResponse(_ request: PendingRequest, context: ChannelHandlerContext, close: Bool) -> ByteBuffer {
-        var origin = request.origin ?? "", method = request.method
-        var requestHeaders = request.requestHeaders
+    static let continueLine: StaticString = "HTTP/1.1 100 Continue\r\n\r\n"
+    static let statisticsPathText: StaticString = "/.well-known/preflight-bench/stats"
+
+    private func joinRequestHeaderLines(_ bytes: UnsafeRawBufferPointer, head: RequestHead) {
+        joinedHeaders.removeAll(keepingCapacity: true)
+        var line = 0
+        while line < head.length {
+            var end = line
+            while end + 1 < head.length && !(bytes[end] == 0x0D && bytes[end + 1] == 0x0A) { end += 1 }
+            let field = UnsafeRawBufferPointer(rebasing: bytes[line..<end])
+            if field.count > 31, let colon = field.firstIndex(of: UInt8(ascii: ":")), colon == 30,
+               ASCIICase.equal(UnsafeRawBufferPointer(rebasing: field[..<colon]), lowercase: "access-control-request-headers") {
+                var s = colon + 1, e = field.count
+                while s < e && (field[s] == 0x20 || field[s] == 0x09) { s += 1 }
+                while e > s && (field[e - 1] == 0x20 || field[e - 1] == 0x09) { e -= 1 }
+                if !joinedHeaders.isEmpty { joinedHeaders.append(UInt8(ascii: ",")) }
+                joinedHeaders.append(contentsOf: field[s..<e])
+            }
+            line = end + 2
+        }
+    }
+
+    private func append(_ text: StaticString, context: ChannelHandlerContext) {
+        reserve(text.utf8CodeUnitCount, context: context)
+        output!.writeStaticString(text)
+    }
+
+    /// Makes room for `count` more bytes in `output`.
+    private func reserve(_ count: Int, context: ChannelHandlerContext) {
+        if output == nil { output = context.channel.allocator.buffer(capacity: max(4096, count)) }
+        output!.reserveCapacity(minimumWritableBytes: count)
+    }
+
+    private func preflightResponse(origin o: UnsafeRawBufferPointer, method m: UnsafeRawBufferPointer, requestHeaders h: UnsafeRawBufferPointer?,
+                                   context: ChannelHandlerContext, close: Bool) {
         let writer = service.writer, decider = service.decider.unsafelyUnwrapped, counters = service.counters
-        return date.withCurrentLine { dateLine in
-            origin.withUTF8 { o in
-                method.withUTF8 { m in
-                    let o = UnsafeRawBufferPointer(o), m = UnsafeRawBufferPointer(m)
-                    func write(_ h: UnsafeRawBufferPointer?) -> ByteBuffer {
-                        let reason = decider.decide(origin: o, method: m, requestHeaders: h)
-                        counters.preflights.wrappingAdd(1, ordering: .relaxed)
-                        if reason == .allowed { counters.allowedPreflights.wrappingAdd(1, ordering: .relaxed) }
-                        let capacity = writer.capacity(originCount: o.count, methodCount: m.count, requestHeadersCount: h?.count ?? 0,
-                                                       extraCount: dateLine.count)
-                        var buffer = context.channel.allocator.buffer(capacity: capacity)
-                        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { out in
-                            writer.writePreflight(PreflightDecision(reason: reason), origin: o, method: m, requestHeaders: h,
-                                                  connectionClose: close, extraHeaderLines: dateLine, into: out) ?? 0
-                        }
-                        return buffer
-                    }
-                    guard requestHeaders != nil else { return write(nil) }
-                    return requestHeaders!.withUTF8 { write(UnsafeRawBufferPointer($0)) }
-                }
+        let reason = decider.decide(origin: o, method: m, requestHeaders: h)
+        counters.preflights.wrappingAdd(1, ordering: .relaxed)
+        if reason == .allowed { counters.allowedPreflights.wrappingAdd(1, ordering: .relaxed) }
+        date.withCurrentLine { dateLine in
+            let capacity = writer.capacity(originCount: o.count, methodCount: m.count, requestHeadersCount: h?.count ?? 0, extraCount: dateLine.count)
+            reserve(capacity, context: context)
+            output!.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { out in
+                writer.writePreflight(PreflightDecision(reason: reason), origin: o, method: m, requestHeaders: h,
+                                      connectionClose: close, extraHeaderLines: dateLine, into: out) ?? 0
             }
         }
     }
 
-    private func actualResponse(_ request: PendingRequest, context: ChannelHandlerContext, close: Bool) -> ByteBuffer {
-        var origin = request.origin ?? ""
+    private func actualResponse(origin: UnsafeRawBufferPointer?, context: ChannelHandlerContext, close: Bool, isHead: Bool) {
         let writer = service.writer, evaluator = service.evaluator
         service.counters.actualRequests.wrappingAdd(1, ordering: .relaxed)
-        return date.withCurrentLine { dateLine in
-            origin.withUTF8 { o in
-                let o = UnsafeRawBufferPointer(o)
-                let allowed = request.origin != nil && evaluator.allowsOrigin(o)
-                let capacity = writer.capacity(originCount: o.count, methodCount: 0, requestHeadersCount: 0, extraCount: dateLine.count)
-                var buffer = context.channel.allocator.buffer(capacity: capacity)
-                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { out in
-                    let n = writer.writeActual(originAllowed: allowed, origin: o, connectionClose: close, extraHeaderLines: dateLine, into: out) ?? 0
-                    // A HEAD response has the GET response's head and no body.
-                    return request.isHead ? n - PreflightResponseWriter.actualBody.utf8.count : n
-                }
-                return buffer
+        let o = origin ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        let allowed = origin != nil && evaluator.allowsOrigin(o)
+        date.withCurrentLine { dateLine in
+            let capacity = writer.capacity(originCount: o.count, methodCount: 0, requestHeadersCount: 0, extraCount: dateLine.count)
+            reserve(capacity, context: context)
+            output!.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { out in
+                let n = writer.writeActual(originAllowed: allowed, origin: o, connectionClose: close, extraHeaderLines: dateLine, into: out) ?? 0
+                // A HEAD response has the GET response's head and no body.
+                return isHead ? n - PreflightResponseWriter.actualBody.utf8.count : n
             }
         }
     }
 
     /// `--cors off`: the same small 200 for every request, no CORS headers.
-    private func plainResponse(context: ChannelHandlerContext, close: Bool, isHead: Bool) -> ByteBuffer {
-        var buffer = context.channel.allocator.buffer(capacity: 160)
-        buffer.writeStaticString("HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 3\r\n")
-        if close { buffer.writeStaticString("connection: close\r\n") }
-        date.withCurrentLine { _ = buffer.writeBytes($0) }
-        buffer.writeStaticString("\r\n")
-        if !isHead { buffer.writeStaticString("ok\n") }
-        return buffer
+    private func plainResponse(context: ChannelHandlerContext, close: Bool, isHead: Bool) {
+        reserve(160, context: context)
+        output!.writeStaticString("HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 3\r\n")
+        if close { output!.writeStaticString("connection: close\r\n") }
+        date.withCurrentLine { _ = output!.writeBytes($0) }
+        output!.writeStaticString("\r\n")
+        if !isHead { output!.writeStaticString("ok\n") }
     }
 
-    private func statisticsResponse(context: ChannelHandlerContext, close: Bool) -> ByteBuffer {
+    private func statisticsResponse(context: ChannelHandlerContext, close: Bool) {
         let body = Array(Self.statistics(service).jsonText.utf8) + [0x0A]
-        var buffer = context.channel.allocator.buffer(capacity: body.count + 160)
-        buffer.writeString("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncache-control: no-store\r\ncontent-length: \(body.count)\r\n")
-        if close { buffer.writeStaticString("connection: close\r\n") }
-        date.withCurrentLine { _ = buffer.writeBytes($0) }
-        buffer.writeStaticString("\r\n")
-        buffer.writeBytes(body)
-        return buffer
+        reserve(body.count + 160, context: context)
+        output!.writeString("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncache-control: no-store\r\ncontent-length: \(body.count)\r\n")
+        if close { output!.writeStaticString("connection: close\r\n") }
+        date.withCurrentLine { _ = output!.writeBytes($0) }
+        output!.writeStaticString("\r\n")
+        output!.writeBytes(body)
     }
 
     /// The statistics document: requests by kind and the cache's counters.

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// An HTTP/1.1 server on SwiftNIO answering from a `PreflightService`: the
@@ -7,8 +6,8 @@ import NIOPosix
 /// concurrency per request (cors-facts.md section 10).
 ///
 /// Each connection's pipeline: `ConnectionDeadlineHandler` (header and idle
-/// timeouts), NIO's HTTP/1 request decoder with the configuration's header
-/// limits, then `PreflightRequestHandler`.
+/// timeouts), then `PreflightRequestHandler`, which reads requests from the
+/// bytes itself (`RequestHead`, within the configuration's header limits).
 package final class PreflightServer: Sendable {
     package let service: PreflightService
     package let configuration: ServerConfiguration
@@ -25,11 +24,8 @@ package final class PreflightServer: Sendable {
         self.service = service
         self.configuration = configuration
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderFieldSize = configuration.maximumHeaderFieldBytes
-        limits.maxHeaderListSize = configuration.maximumHeaderBytes
-        limits.maxHeaderFieldCount = configuration.maximumHeaderFields
-        let decoderLimits = limits
+        let limits = RequestHead.Limits(fieldBytes: configuration.maximumHeaderFieldBytes, headerBytes: configuration.maximumHeaderBytes,
+                                        fields: configuration.maximumHeaderFields)
         let headerTimeout = TimeAmount.nanoseconds(Int64(configuration.headerTimeout * 1e9))
         let idleTimeout = TimeAmount.nanoseconds(Int64(configuration.idleTimeout * 1e9))
         let bootstrap = ServerBootstrap(group: group)
@@ -41,9 +37,7 @@ package final class PreflightServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         ConnectionDeadlineHandler(headerTimeout: headerTimeout, idleTimeout: idleTimeout, counters: service.counters),
-                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop,
-                                                                limitConfiguration: decoderLimits)),
-                        PreflightRequestHandler(service: service),
+                        PreflightRequestHandler(service: service, limits: limits),
                     ])
                 }
             }
