@@ -36,9 +36,13 @@ final class PreflightRequestHandler: ChannelInboundHandler, RemovableChannelHand
     private var joinedHeaders: [UInt8] = []
     private var closing = false
 
-    init(service: PreflightService, limits: RequestHead.Limits) {
+    /// The connection's deadlines, told directly (same loop) when a head is complete.
+    private let deadlines: ConnectionDeadlineHandler
+
+    init(service: PreflightService, limits: RequestHead.Limits, deadlines: ConnectionDeadlineHandler) {
         self.service = service
         self.limits = limits
+        self.deadlines = deadlines
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -86,7 +90,7 @@ final class PreflightRequestHandler: ChannelInboundHandler, RemovableChannelHand
                     refuse("400 Bad Request", context: context)
                     return nil
                 case let .complete(head):
-                    context.triggerUserOutboundEvent(RequestProgress.headComplete, promise: nil)
+                    deadlines.headComplete()
                     respond(to: head, in: bytes, context: context)
                     keepAlive = head.keepAlive
                     body = head.chunked ? .chunkSize : head.contentLength.map { $0 > 0 ? .length($0) : .none } ?? .none
@@ -100,12 +104,12 @@ final class PreflightRequestHandler: ChannelInboundHandler, RemovableChannelHand
             if consumed == 0 { break }
         }
         if input?.readableBytes == 0 { input = nil }
+        if input != nil && body == .none { deadlines.headPending() }
     }
 
-    /// The request's last byte is in: the deadline handler restarts its clock,
-    /// and a request that asked to close the connection closes it.
+    /// The request's last byte is in: a request that asked to close the connection closes it.
     private func finishRequest(context: ChannelHandlerContext) {
-        context.triggerUserOutboundEvent(RequestProgress.responded, promise: nil)
+        deadlines.requestEnded()
         if !keepAlive {
             closing = true
             flushOutput(context: context)

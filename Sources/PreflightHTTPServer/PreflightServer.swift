@@ -35,10 +35,8 @@ package final class PreflightServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers([
-                        ConnectionDeadlineHandler(headerTimeout: headerTimeout, idleTimeout: idleTimeout, counters: service.counters),
-                        PreflightRequestHandler(service: service, limits: limits),
-                    ])
+                    let deadlines = ConnectionDeadlineHandler(headerTimeout: headerTimeout, idleTimeout: idleTimeout, counters: service.counters)
+                    try channel.pipeline.syncOperations.addHandlers([deadlines, PreflightRequestHandler(service: service, limits: limits, deadlines: deadlines)])
                 }
             }
         do {

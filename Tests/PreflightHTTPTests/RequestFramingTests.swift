@@ -93,6 +93,26 @@ import Testing
         }
     }
 
+    /// The header timeout bounds heads only: a body that keeps flowing is read
+    /// however long it takes, and a connection silent past the idle timeout closes.
+    @Test func aSlowBodyIsNotAHeadButSilenceCloses() throws {
+        try withServer(headerTimeout: 0.5, idleTimeout: 1.5) { server in
+            let connection = try RawConnection(port: server.port)
+            connection.send("PUT /x HTTP/1.1\r\nhost: h\r\ncontent-length: 4\r\n\r\n")
+            for byte in "body".utf8 {
+                Thread.sleep(forTimeInterval: 0.3)
+                connection.send([byte])
+            }
+            connection.send(preflight())
+            let responses = connection.readResponses(2)
+            #expect(responses.count == 2 && responses[1].hasPrefix("HTTP/1.1 204 "), "\(responses)")
+            let started = Date()
+            let (_, closed) = connection.read()
+            #expect(closed && Date().timeIntervalSince(started) < 4)
+            #expect(server.service.counters.snapshot.timeouts >= 1)
+        }
+    }
+
     @Test func manyPipelinedPreflightsAreAnsweredInOrder() throws {
         try withServer { server in
             let connection = try RawConnection(port: server.port)
