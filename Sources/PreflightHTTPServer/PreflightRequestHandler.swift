@@ -138,10 +138,11 @@ final class PreflightRequestHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     private func flushOutput(context: ChannelHandlerContext) {
-        guard let buffer = output, buffer.readableBytes > 0 else { return }
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        guard (output?.readableBytes ?? 0) > 0 else { return }
+        context.writeAndFlush(wrapOutboundOut(output!), promise: nil)
         // Cleared, not dropped: once NIO has written it, the storage is this
-        // handler's alone again and the next batch reuses it.
+        // handler's alone again and the next batch reuses it (no local copy
+        // may outlive the write, or clearing would copy the storage).
         output!.clear()
     }
 

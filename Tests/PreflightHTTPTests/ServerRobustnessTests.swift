@@ -154,7 +154,10 @@ func preflight(origin: String = "https://app.example.com", method: String = "PUT
                 let n = batch.withUnsafeBytes { Glibc.send(connection.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 if n > 0 { sent += n; stalled = nil; continue }
                 if stalled == nil { stalled = Date() }
-                if Date().timeIntervalSince(stalled!) > 1 { break }  // the server has stopped reading
+                // The server has stopped reading. A stall alone is not enough: a server
+                // slowed down (ThreadSanitizer, a busy machine) stalls the sender too
+                // before its responses back up, so wait for the pause it counts.
+                if Date().timeIntervalSince(stalled!) > 1 && server.service.counters.snapshot.readPauses >= 1 { break }
                 Thread.sleep(forTimeInterval: 0.01)
             }
             #expect(stalled != nil, "the server kept reading \(sent) bytes")
