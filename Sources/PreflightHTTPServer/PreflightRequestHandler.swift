@@ -24,17 +24,22 @@ final class PreflightRequestHandler: ChannelInboundHandler, RemovableChannelHand
 
     private let service: PreflightService
     private let limits: RequestHead.Limits
-    private var date = DateLine()
+    // The handler's state is touched only on its channel's event loop, one
+    // call at a time, and no access to a property overlaps another to the
+    // same one (none is passed inout into a closure that touches it again):
+    // the runtime's exclusivity checks, a tenth of the server's instructions
+    // per request, are off for these.
+    @exclusivity(unchecked) private var date = DateLine()
     /// Input not yet consumed (a partial head or body), kept across reads.
-    private var input: ByteBuffer?
+    @exclusivity(unchecked) private var input: ByteBuffer?
     /// Responses of this read batch, written at its end.
-    private var output: ByteBuffer?
-    private var body = RequestBody.none
+    @exclusivity(unchecked) private var output: ByteBuffer?
+    @exclusivity(unchecked) private var body = RequestBody.none
     /// Whether the request whose body is being read keeps the connection.
-    private var keepAlive = true
+    @exclusivity(unchecked) private var keepAlive = true
     /// Where several `Access-Control-Request-Headers` lines are joined (reused).
-    private var joinedHeaders: [UInt8] = []
-    private var closing = false
+    @exclusivity(unchecked) private var joinedHeaders: [UInt8] = []
+    @exclusivity(unchecked) private var closing = false
 
     /// The connection's deadlines, told directly (same loop) when a head is complete.
     private let deadlines: ConnectionDeadlineHandler

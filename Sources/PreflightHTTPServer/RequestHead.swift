@@ -64,10 +64,9 @@ struct RequestHead {
         var fields = 0
         var first = true
         while true {
-            // Find this line's CRLF within the limits.
-            var i = line
+            // Find this line's LF within the limits, a word at a time.
             let stop = min(n, line + limits.fieldBytes + 2)
-            while i < stop && bytes[i] != 0x0A { i += 1 }
+            let i = Self.firstLineFeed(bytes, from: line, to: stop)
             if i == stop {
                 if stop == n && n - line <= limits.fieldBytes + 1 && line - start <= limits.headerBytes + limits.fieldBytes { return .incomplete }
                 return .tooLarge
@@ -126,19 +125,19 @@ struct RequestHead {
         var valueStart = i + 1, valueEnd = r.upperBound
         while valueStart < valueEnd && (b[valueStart] == 0x20 || b[valueStart] == 0x09) { valueStart += 1 }
         while valueEnd > valueStart && (b[valueEnd - 1] == 0x20 || b[valueEnd - 1] == 0x09) { valueEnd -= 1 }
-        for j in valueStart..<valueEnd where (b[j] < 0x20 && b[j] != 0x09) || b[j] == 0x7F { return "a control byte in a header value" }
+        guard !hasControlByte(b, valueStart..<valueEnd) else { return "a control byte in a header value" }
         let value = valueStart..<valueEnd
         switch name.count {
-        case 6 where ASCIICase.equal(name, lowercase: "origin"):
+        case 6 where nameIs(name, "origin"):
             head.origins += 1
             head.origin = value
-        case 29 where ASCIICase.equal(name, lowercase: "access-control-request-method"):
+        case 29 where nameIs(name, "access-control-request-method"):
             head.requestMethods += 1
             head.requestMethod = value
-        case 30 where ASCIICase.equal(name, lowercase: "access-control-request-headers"):
+        case 30 where nameIs(name, "access-control-request-headers"):
             head.requestHeaderLines += 1
             if head.requestHeaders == nil { head.requestHeaders = value }
-        case 14 where ASCIICase.equal(name, lowercase: "content-length"):
+        case 14 where nameIs(name, "content-length"):
             var length = 0
             guard !value.isEmpty, value.count <= 18 else { return "a Content-Length that is not a length" }
             for j in value {
@@ -147,7 +146,7 @@ struct RequestHead {
             }
             if let earlier = head.contentLength, earlier != length { return "two different Content-Length values" }
             head.contentLength = length
-        case 17 where ASCIICase.equal(name, lowercase: "transfer-encoding"):
+        case 17 where nameIs(name, "transfer-encoding"):
             // Only a coding list that ends in chunked can be framed (RFC 9112 section 6.3).
             var last = value
             if let comma = value.last(where: { b[$0] == UInt8(ascii: ",") }) {
@@ -157,19 +156,69 @@ struct RequestHead {
             }
             guard ASCIICase.equal(UnsafeRawBufferPointer(rebasing: b[last]), lowercase: "chunked") else { return "a transfer coding other than chunked" }
             head.chunked = true
-        case 10 where ASCIICase.equal(name, lowercase: "connection"):
+        case 10 where nameIs(name, "connection"):
             _ = RequestHeaderList.forEachName(in: UnsafeRawBufferPointer(rebasing: b[value])) { option in
                 let word = UnsafeRawBufferPointer(rebasing: b[valueStart + option.lowerBound..<valueStart + option.upperBound])
                 if ASCIICase.equal(word, lowercase: "close") { head.connectionClose = true }
                 if ASCIICase.equal(word, lowercase: "keep-alive") { head.connectionKeepAlive = true }
                 return true
             }
-        case 6 where ASCIICase.equal(name, lowercase: "expect"):
+        case 6 where nameIs(name, "expect"):
             head.expectsContinue = ASCIICase.equal(UnsafeRawBufferPointer(rebasing: b[value]), lowercase: "100-continue")
         default:
             break
         }
         return nil
+    }
+
+    /// The offset of the first LF in `from..<to`, or `to`.
+    @inline(__always)
+    static func firstLineFeed(_ b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int {
+        guard let base = b.baseAddress else { return to }
+        var i = from
+        while i &+ 8 <= to {
+            let found = Word.bytes(equalTo: 0x0A, in: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            if found != 0 { return i &+ found.trailingZeroBitCount &>> 3 }
+            i &+= 8
+        }
+        while i < to && b[i] != 0x0A { i &+= 1 }
+        return i
+    }
+
+    /// Whether a header value holds a control byte other than HTAB, or DEL
+    /// (bytes from 0x80 up, obs-text, are allowed), eight bytes a step.
+    @inline(__always)
+    static func hasControlByte(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> Bool {
+        guard let base = b.baseAddress else { return false }
+        var i = r.lowerBound
+        while i < r.upperBound {
+            let count = min(8, r.upperBound &- i)
+            let word = Word.load(base, at: i, count: i &+ count)
+            let ascii = ~word & Word.highs & Word.lowBytes(count) & Word.highs
+            let low = ~Word.bytes(atLeast: 0x20, in: word & Word.lows) & ascii
+            let bad = (low & ~Word.bytes(equalTo: 0x09, in: word)) | (Word.bytes(equalTo: 0x7F, in: word) & Word.lowBytes(count))
+            if bad != 0 { return true }
+            i &+= 8
+        }
+        return false
+    }
+
+    /// Whether a header name (already checked to be a token) is `text`,
+    /// ignoring case: OR-ing 0x20 into a token byte gives a lowercase letter
+    /// or `-` only for that letter in either case, or for `-` itself.
+    @inline(__always)
+    static func nameIs(_ name: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard name.count == count, let base = name.baseAddress else { return false }
+        let expected = UnsafeRawPointer(text.utf8Start)
+        var i = 0
+        while i < count {
+            let mask = Word.lowBytes(count &- i)
+            let word = Word.load(base, at: i, count: count), want = Word.load(expected, at: i, count: count)
+            if (word | (0x2020_2020_2020_2020 & mask)) != want { return false }
+            i &+= 8
+        }
+        return true
     }
 
     static func equals(_ b: UnsafeRawBufferPointer, _ r: Range<Int>, _ text: StaticString) -> Bool {

@@ -149,4 +149,29 @@ import Testing
             }
         }
     }
+
+    /// The word-at-a-time scans agree with byte-at-a-time ones on random bytes.
+    @Test func wordScansAgreeWithByteScans() {
+        var random = SystemRandomNumberGenerator()
+        let pool: [UInt8] = [0x00, 0x09, 0x0A, 0x0D, 0x1F, 0x20, 0x2D, 0x41, 0x61, 0x7E, 0x7F, 0x80, 0x8A, 0xFF]
+        for _ in 0..<20_000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &random)).map { _ in
+                Bool.random(using: &random) ? pool.randomElement(using: &random)! : UInt8.random(in: 0x20...0x7E, using: &random)
+            }
+            bytes.withUnsafeBytes { b in
+                let from = Int.random(in: 0...b.count, using: &random), to = Int.random(in: from...b.count, using: &random)
+                #expect(RequestHead.firstLineFeed(b, from: from, to: to) == ((from..<to).first { b[$0] == 0x0A } ?? to))
+                #expect(RequestHead.hasControlByte(b, from..<to) == (from..<to).contains { (b[$0] < 0x20 && b[$0] != 0x09) || b[$0] == 0x7F })
+            }
+        }
+        let names = ["origin", "Origin", "ORIGIN", "origim", "access-control-request-headers", "Access-Control-Request-Headers",
+                     "access-control-request-header_", "access_control-request-headers", "connection", "c0nnection"]
+        for name in names {
+            let expected = name.lowercased() == "origin" ? true : false
+            Array(name.utf8).withUnsafeBytes { #expect(RequestHead.nameIs($0, "origin") == expected, "\(name)") }
+            Array(name.utf8).withUnsafeBytes {
+                #expect(RequestHead.nameIs($0, "access-control-request-headers") == (name.lowercased() == "access-control-request-headers"), "\(name)")
+            }
+        }
+    }
 }
