@@ -27,7 +27,7 @@ let package = Package(
         // Fixed work for callgrind (respond-vs-evaluate.sh): exact instruction counts.
         .executableTarget(
             name: "ResponseInstructions",
-            dependencies: [.product(name: "CORSPolicy", package: "preflight-bench")],
+            dependencies: [.product(name: "CORSPolicy", package: "preflight-bench"), .product(name: "PreflightCache", package: "preflight-bench")],
             path: "Sources/ResponseInstructions"
         ),
     ],

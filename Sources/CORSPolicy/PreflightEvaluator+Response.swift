@@ -17,15 +17,18 @@ extension PreflightEvaluator {
         guard decision.isAllowed else {
             return PreflightResponse(status: 403, headers: [("vary", Self.varyAll)])
         }
+        // Every line the policy fixes first, the echoes last: the order
+        // `PreflightResponseWriter` renders (the fixed part as one run).
         var headers: [(name: String, value: String)] = []
-        headers.append(("access-control-allow-origin", anyOrigin && !policy.credentials ? "*" : request.origin))
+        if anyOrigin && !policy.credentials { headers.append(("access-control-allow-origin", "*")) }
         if policy.credentials { headers.append(("access-control-allow-credentials", "true")) }
+        if let maxAge = policy.maxAge { headers.append(("access-control-max-age", String(maxAge))) }
+        headers.append(("vary", anyOrigin && !policy.credentials ? Self.varyWithoutOrigin : Self.varyAll))
         headers.append(("access-control-allow-methods", request.method))
         if var value = request.requestHeaders, value.withUTF8({ RequestHeaderList.namesAnything(UnsafeRawBufferPointer($0)) }) {
             headers.append(("access-control-allow-headers", value))
         }
-        if let maxAge = policy.maxAge { headers.append(("access-control-max-age", String(maxAge))) }
-        headers.append(("vary", anyOrigin && !policy.credentials ? Self.varyWithoutOrigin : Self.varyAll))
+        if !(anyOrigin && !policy.credentials) { headers.append(("access-control-allow-origin", request.origin)) }
         return PreflightResponse(status: policy.preflightStatus, headers: headers)
     }
 }

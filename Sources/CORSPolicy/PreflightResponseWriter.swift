@@ -1,4 +1,5 @@
-import InternalByteUtilities
+// Public: the writer is inlinable, and its inlined code copies with ByteCopy and Word.
+public import InternalByteUtilities
 
 /// Writes HTTP/1.1 responses for one policy as bytes into a caller's buffer,
 /// without allocating: the response head of a decided preflight, and the head
@@ -11,6 +12,14 @@ import InternalByteUtilities
 /// request sent them. The headers are exactly those of `PreflightEvaluator.response(to:decision:)`,
 /// in the same order.
 ///
+/// An allowed preflight's head is ordered so that everything fixed comes
+/// first: the status line and the policy's lines, then
+/// `access-control-allow-methods`, the header list, and the echoed origin
+/// last. For each of the policy's own methods (up to `maximumRenderedMethods`,
+/// eight bytes or shorter) the whole fixed part through the method is one
+/// rendered run, found by comparing the request's method as one word: a
+/// preflight is then one copy plus the echoes of its header list and origin.
+///
 /// A head ends with the caller's `extraHeaderLines` (each `name: value\r\n`,
 /// for example `date`) and the blank line; `connectionClose` adds
 /// `connection: close`.
@@ -19,21 +28,25 @@ public struct PreflightResponseWriter: Sendable {
     /// Read through `runs`, a plain pointer, so writing touches no reference
     /// count. `nonisolated(unsafe)` is safe: it points into `storage`, which
     /// this value keeps alive and nobody writes after `init`.
-    let storage: RunStorage
-    nonisolated(unsafe) let runs: UnsafeRawPointer
-    /// Allowed preflight: status line and `access-control-allow-origin: `, and,
-    /// when the origin is answered with `*`, the rest up to the method.
-    let allowedHead: ByteRun
-    /// Whether the request's origin is echoed after `allowedHead`.
-    let echoesOrigin: Bool
-    /// After an echoed origin, up to the method.
-    let afterOrigin: ByteRun
+    @usableFromInline let storage: RunStorage
+    @usableFromInline nonisolated(unsafe) let runs: UnsafeRawPointer
+    /// The rendered methods (`MethodRun`s, `methodCount` of them), in `storage`
+    /// after the runs. `nonisolated(unsafe)`: as `runs`.
+    @usableFromInline nonisolated(unsafe) let methodRuns: UnsafePointer<MethodRun>
+    @usableFromInline let methodCount: Int
+    /// Allowed preflight: status line and every fixed line, through
+    /// `access-control-allow-methods: ` (with `access-control-allow-origin: *`
+    /// when `*` answers every origin).
+    @usableFromInline let allowedHead: ByteRun
+    /// Whether the request's origin is echoed, last.
+    @usableFromInline let echoesOrigin: Bool
     /// After the method when a header list follows: `access-control-allow-headers: `.
-    let allowHeadersName: ByteRun
-    /// After the method or header list: Max-Age, `Vary` and framing.
-    let allowedTail: ByteRun
+    @usableFromInline let allowHeadersName: ByteRun
+    /// After the method or header list: `access-control-allow-origin: ` when
+    /// the origin is echoed, else the line's end.
+    @usableFromInline let toOrigin: ByteRun
     /// A denied preflight's whole head but the connection, extra lines and blank line.
-    let deniedHead: ByteRun
+    @usableFromInline let deniedHead: ByteRun
     /// An actual response for an allowed origin: head up to the origin, and after it.
     let actualAllowedHead: ByteRun
     let actualAfterOrigin: ByteRun
@@ -42,10 +55,15 @@ public struct PreflightResponseWriter: Sendable {
     /// The actual response's body (`actualBody`) and its framing, after the headers.
     let actualFraming: ByteRun
     let body: ByteRun
-    let closeLine: ByteRun
+    @usableFromInline let closeLine: ByteRun
 
     /// The body of every actual response.
     public static let actualBody = "ok\n"
+
+    /// How many of a policy's methods get a rendered run of their own; a
+    /// method beyond them (or longer than eight bytes, or allowed by `*`) is
+    /// echoed after `allowedHead`, with the same bytes as result.
+    public static let maximumRenderedMethods = 8
 
     /// The most bytes a response head takes beyond the echoed values and the
     /// extra lines: callers reserve `fixedCapacity + origin + method +
@@ -69,15 +87,13 @@ public struct PreflightResponseWriter: Sendable {
         let maxAge = policy.maxAge.map { "access-control-max-age: \($0)\r\n" } ?? ""
 
         echoesOrigin = !anyOrigin
-        if anyOrigin {
-            allowedHead = run(statusLine + "access-control-allow-origin: *\r\n" + credentials + "access-control-allow-methods: ")
-            afterOrigin = run("")
-        } else {
-            allowedHead = run(statusLine + "access-control-allow-origin: ")
-            afterOrigin = run("\r\n" + credentials + "access-control-allow-methods: ")
-        }
-        allowHeadersName = run("\r\naccess-control-allow-headers: ")
-        allowedTail = run("\r\n" + maxAge + "vary: " + vary + "\r\n" + framing)
+        let head = statusLine + (anyOrigin ? "access-control-allow-origin: *\r\n" : "") + credentials + maxAge
+            + "vary: " + vary + "\r\n" + framing + "access-control-allow-methods: "
+        let headersName = "\r\naccess-control-allow-headers: "
+        let originName = anyOrigin ? "\r\n" : "\r\naccess-control-allow-origin: "
+        allowedHead = run(head)
+        allowHeadersName = run(headersName)
+        toOrigin = run(originName)
         deniedHead = run("HTTP/1.1 403 Forbidden\r\nvary: \(PreflightEvaluator.varyAll)\r\ncontent-length: 0\r\n")
 
         let expose = policy.configuration.exposeHeaders.isEmpty
@@ -94,11 +110,25 @@ public struct PreflightResponseWriter: Sendable {
         actualFraming = run("content-type: text/plain; charset=utf-8\r\ncontent-length: \(Self.actualBody.utf8.count)\r\n")
         body = run(Self.actualBody)
         closeLine = run("connection: close\r\n")
-        storage = RunStorage(runs)
+
+        // The policy's own methods, each rendered with the head before it and
+        // what follows it (with and without a header list).
+        var methods: [MethodRun] = []
+        // The policy's methods first, then the safelisted ones browsers may also ask for.
+        var seen = Set<String>()
+        for method in policy.methods + ["GET", "POST", "HEAD"]
+        where (1...8).contains(method.utf8.count) && methods.count < Self.maximumRenderedMethods && seen.insert(method).inserted {
+            let word = Array(method.utf8).withUnsafeBytes { Word.load($0.baseAddress!, at: 0, count: $0.count) }
+            methods.append(MethodRun(word: word, count: method.utf8.count,
+                                     withHeaders: run(head + method + headersName), withoutHeaders: run(head + method + originName)))
+        }
+        storage = RunStorage(runs, methods)
         self.runs = UnsafeRawPointer(storage.bytes)
+        methodRuns = UnsafePointer(storage.methods)
+        methodCount = methods.count
         // The longest fixed part of any response, `connection: close`, the
-        // blank line, and the slack of the chunked copies of runs.
-        let preflight = max(allowedHead.count + afterOrigin.count + allowHeadersName.count + allowedTail.count, deniedHead.count)
+        // blank line after the origin's line end, and the slack of the chunked copies of runs.
+        let preflight = max(allowedHead.count + allowHeadersName.count + toOrigin.count + 2, deniedHead.count)
         let actual = max(actualAllowedHead.count + actualAfterOrigin.count, actualOtherHead.count) + actualFraming.count + body.count
         fixedCapacity = max(preflight, actual) + closeLine.count + 2 + ByteCopy.chunkSlack
     }
@@ -117,6 +147,8 @@ public struct PreflightResponseWriter: Sendable {
     /// made on; only an allowed decision echoes them.
     ///
     /// - Complexity: O(bytes written); allocates nothing.
+    /// Inlinable, so that a caller may save passing its dozen arguments.
+    @inlinable
     public func writePreflight(_ decision: PreflightDecision, origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer,
                                requestHeaders: UnsafeRawBufferPointer?, connectionClose: Bool = false,
                                extraHeaderLines: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
@@ -127,54 +159,79 @@ public struct PreflightResponseWriter: Sendable {
                                     extraCount: extraHeaderLines.count)
         else { return nil }
         var length = 0
-        if decision.isAllowed {
-            append(allowedHead, to: base, at: &length)
-            if echoesOrigin {
-                append(origin, to: base, at: &length)
-                append(afterOrigin, to: base, at: &length)
-            }
-            append(method, to: base, at: &length)
-            if let requestHeaders, requestHeaders.count > 0 {
-                appendHeaderList(requestHeaders, to: base, at: &length)
-            }
-            append(allowedTail, to: base, at: &length)
-        } else {
+        guard decision.isAllowed else {
             append(deniedHead, to: base, at: &length)
+            return finish(base, at: length, connectionClose: connectionClose, extraHeaderLines: extraHeaderLines)
+        }
+        let list = requestHeaders.flatMap { Self.namesAnything($0) ? $0 : nil }
+        if let rendered = renderedMethod(method) {
+            append(list == nil ? rendered.withoutHeaders : rendered.withHeaders, to: base, at: &length)
+        } else {
+            append(allowedHead, to: base, at: &length)
+            append(method, to: base, at: &length)
+            append(list == nil ? toOrigin : allowHeadersName, to: base, at: &length)
+        }
+        if let list {
+            append(list, to: base, at: &length)
+            append(toOrigin, to: base, at: &length)
+        }
+        if echoesOrigin {
+            append(origin, to: base, at: &length)
+            base.storeBytes(of: 0x0A0D, toByteOffset: length, as: UInt16.self)  // "\r\n", little-endian
+            length &+= 2
         }
         return finish(base, at: length, connectionClose: connectionClose, extraHeaderLines: extraHeaderLines)
     }
 
+    /// The rendered run of `method` when it is one of the policy's rendered
+    /// methods: one word compare per rendered method.
+    @inlinable @inline(__always)
+    func renderedMethod(_ method: UnsafeRawBufferPointer) -> MethodRun? {
+        guard let start = method.baseAddress, method.count &- 1 < 8 else { return nil }  // 1...8 bytes
+        let word = Word.load(start, at: 0, count: method.count)
+        var i = 0
+        while i < methodCount {
+            let candidate = methodRuns[i]
+            if candidate.word == word && candidate.count == method.count { return candidate }
+            i &+= 1
+        }
+        return nil
+    }
+
+    /// `RequestHeaderList.namesAnything`, at once for a list that starts with
+    /// a lowercase letter (as browsers' lists do).
+    @inlinable @inline(__always)
+    static func namesAnything(_ list: UnsafeRawBufferPointer) -> Bool {
+        guard let first = list.first else { return false }
+        return first &- UInt8(ascii: "a") < 26 || namesAnythingSlowly(list)
+    }
+
+    @usableFromInline
+    static func namesAnythingSlowly(_ list: UnsafeRawBufferPointer) -> Bool { RequestHeaderList.namesAnything(list) }
+
     // Lengths add without overflow checks: `capacity(...)`, checked first,
     // bounds their sum by the buffer's size.
-    @inline(__always)
+    @inlinable @inline(__always)
     func append(_ bytes: UnsafeRawBufferPointer, to base: UnsafeMutableRawPointer, at length: inout Int) {
         guard let from = bytes.baseAddress else { return }
         ByteCopy.copy(base + length, from, bytes.count)
         length &+= bytes.count
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     func append(_ run: ByteRun, to base: UnsafeMutableRawPointer, at length: inout Int) {
         ByteCopy.copyInChunks(base + length, runs + run.start, run.count)
         length &+= run.count
     }
 
     /// `connection: close` when asked, the extra lines and the blank line; returns the length.
-    @inline(__always)
+    @inlinable @inline(__always)
     func finish(_ base: UnsafeMutableRawPointer, at start: Int, connectionClose: Bool, extraHeaderLines: UnsafeRawBufferPointer) -> Int {
         var length = start
         if connectionClose { append(closeLine, to: base, at: &length) }
         append(extraHeaderLines, to: base, at: &length)
         base.storeBytes(of: 0x0A0D, toByteOffset: length, as: UInt16.self)  // "\r\n", little-endian
         return length &+ 2
-    }
-
-    /// `access-control-allow-headers: <list>` when the list names anything.
-    @inline(__always)
-    func appendHeaderList(_ list: UnsafeRawBufferPointer, to base: UnsafeMutableRawPointer, at length: inout Int) {
-        guard RequestHeaderList.namesAnything(list) else { return }
-        append(allowHeadersName, to: base, at: &length)
-        append(list, to: base, at: &length)
     }
 
     /// Writes the whole response to an actual request (status, CORS headers
@@ -223,27 +280,49 @@ public struct PreflightResponseWriter: Sendable {
 
 /// Where one precomputed run lies in `RunStorage`: its offset and length,
 /// both kept so that writing computes neither.
+@usableFromInline
 struct ByteRun: Sendable {
-    let start: Int
-    let count: Int
+    @usableFromInline let start: Int
+    @usableFromInline let count: Int
 }
 
-/// The writer's precomputed bytes: written once in `init`, then only read.
+/// One of the policy's methods, rendered: its bytes as a little-endian word
+/// and its length, and the head through it, followed by
+/// `access-control-allow-headers: ` (`withHeaders`) or by what comes before
+/// the origin (`withoutHeaders`).
+@usableFromInline
+struct MethodRun {
+    @usableFromInline let word: UInt64
+    @usableFromInline let count: Int
+    @usableFromInline let withHeaders: ByteRun
+    @usableFromInline let withoutHeaders: ByteRun
+}
+
+/// The writer's precomputed bytes and rendered methods: written once in
+/// `init`, then only read.
 ///
-/// `@unchecked Sendable` is safe: `bytes` is filled before the initializer
-/// returns and never written again, and it is freed only in `deinit`, when no
-/// writer holding this storage (and so no reader of the pointer) remains.
+/// `@unchecked Sendable` is safe: `bytes` and `methods` are filled before the
+/// initializer returns and never written again, and they are freed only in
+/// `deinit`, when no writer holding this storage (and so no reader of the
+/// pointers) remains.
+@usableFromInline
 final class RunStorage: @unchecked Sendable {
     let bytes: UnsafeMutableRawPointer
+    let methods: UnsafeMutablePointer<MethodRun>
 
-    init(_ contents: [UInt8]) {
+    init(_ contents: [UInt8], _ methodRuns: [MethodRun]) {
         // Padding: runs are copied in whole chunks (`ByteCopy.copyInChunks`).
         let size = contents.count + ByteCopy.chunkSlack
         let bytes = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
         bytes.initializeMemory(as: UInt8.self, repeating: 0, count: size)
         contents.withUnsafeBytes { bytes.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         self.bytes = bytes
+        methods = .allocate(capacity: max(1, methodRuns.count))
+        methods.initialize(from: methodRuns, count: methodRuns.count)
     }
 
-    deinit { bytes.deallocate() }
+    deinit {
+        bytes.deallocate()
+        methods.deallocate()
+    }
 }

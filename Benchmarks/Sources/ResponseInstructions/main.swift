@@ -1,14 +1,17 @@
 // A fixed amount of work for callgrind: N decisions, or N decisions each
 // followed by writing its response head, over the cases of the respond.*
-// benchmarks. Run by respond-vs-evaluate.sh at N and 3N: the difference over
+// benchmarks; deciders `evaluate` (the engine) or `sharded` (the cache,
+// whose four keys all hit after the first turns). Run by respond-vs-evaluate.sh at N and 3N: the difference over
 // 2N is the exact instruction count of one decision or one decision plus its
 // response, free of the noise that wall-clock times carry here.
 import CORSPolicy
 import Foundation
+import PreflightCache
 
 let arguments = CommandLine.arguments
-guard arguments.count == 4, let n = Int(arguments[3]), ["evaluate", "respond"].contains(arguments[2]) else {
-    print("usage: ResponseInstructions CASE evaluate|respond N   (CASE: exact, wildcard, denied, 1000-origins)")
+guard (4...5).contains(arguments.count), let n = Int(arguments[3]), ["evaluate", "respond"].contains(arguments[2]),
+      arguments.count == 4 || ["evaluate", "sharded"].contains(arguments[4]) else {
+    print("usage: ResponseInstructions CASE evaluate|respond N [evaluate|sharded]   (CASE: exact, wildcard, denied, 1000-origins)")
     exit(64)
 }
 let example = try! CORSPolicy(validating: PolicyConfiguration(
@@ -25,6 +28,9 @@ case "1000-origins": (thousand, "https://app517.example.com")
 default: { print("unknown case \(arguments[1])"); exit(64) }()
 }
 let evaluator = PreflightEvaluator(policy: policy)
+let cache: (any PreflightDecider)? = arguments.count == 5 && arguments[4] == "sharded"
+    ? makePreflightDecider(.sharded, evaluator: evaluator, configuration: CacheConfiguration(capacity: 1024, shards: 4),
+                           clock: SystemPreflightClock()) : nil
 let writer = PreflightResponseWriter(policy: policy)
 /// Bytes that live as long as the program: the loop reads them through plain pointers.
 func pinned(_ text: String) -> UnsafeRawBufferPointer {
@@ -46,7 +52,8 @@ let respond = arguments[2] == "respond"
 var checksum = 0
 for i in 0..<n {
     let (o, m, h) = requests[i & 3]
-    let decision = evaluator.evaluate(origin: o, method: m, requestHeaders: h)
+    let decision = if let cache { PreflightDecision(reason: cache.decide(origin: o, method: m, requestHeaders: h)) }
+                   else { evaluator.evaluate(origin: o, method: m, requestHeaders: h) }
     if respond {
         checksum &+= writer.writePreflight(decision, origin: o, method: m, requestHeaders: h, extraHeaderLines: date, into: buffer) ?? 0
         checksum &+= Int(buffer[0])
