@@ -130,27 +130,32 @@ public enum BrowserPreflightCheck {
     /// the response head the caller accepted.
     ///
     /// - Complexity: O(n) in the value's length.
-    static func forEachElement(in list: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Bool) -> Bool {
+    static func forEachElement(in list: UnsafeRawBufferPointer, validating: Bool = true,
+                               _ body: (UnsafeRawBufferPointer) -> Bool) -> Bool {
         let n = list.count
         var i = 0
         while i <= n {
-            while i < n && (list[i] == 0x20 || list[i] == 0x09) { i += 1 }
+            while i < n && (list[i] == 0x20 || list[i] == 0x09) { i &+= 1 }
             let start = i
-            while i < n && list[i] != UInt8(ascii: ",") { i += 1 }
+            i = ByteScan.first(UInt8(ascii: ","), in: list, from: i, to: n)
             var end = i
-            while end > start && (list[end - 1] == 0x20 || list[end - 1] == 0x09) { end -= 1 }
-            i += 1
+            while end > start && (list[end &- 1] == 0x20 || list[end &- 1] == 0x09) { end &-= 1 }
+            i &+= 1
             guard start < end else { continue }
-            for j in start..<end where RequestHeaderList.lowercasedTokenByte(list[j]) == 0 { return false }
+            if validating {
+                for j in start..<end where RequestHeaderList.lowercasedTokenByte(list[j]) == 0 { return false }
+            }
             if !body(UnsafeRawBufferPointer(rebasing: list[start..<end])) { return true }
         }
         return true
     }
 
-    /// Whether the comma-separated `list` holds `item` (elements trimmed of optional whitespace).
+    /// Whether the comma-separated `list`, already checked by `isTokenList`,
+    /// holds `item` (elements trimmed of optional whitespace): an element of
+    /// another length costs one compare.
     static func listContains(_ list: UnsafeRawBufferPointer, _ item: UnsafeRawBufferPointer, caseInsensitive: Bool) -> Bool {
         var found = false
-        _ = forEachElement(in: list) { element in
+        _ = forEachElement(in: list, validating: false) { element in
             found = caseInsensitive ? ASCIICase.equal(element, item) : bytesEqual(element, item)
             return !found
         }
@@ -166,8 +171,18 @@ public enum BrowserPreflightCheck {
         forEachElement(in: list) { _ in true }
     }
 
+    /// Byte equality, eight bytes a step.
+    @inline(__always)
     static func bytesEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        a.count == b.count && a.elementsEqual(b)
+        let count = a.count
+        guard b.count == count else { return false }
+        guard count > 0, let x = a.baseAddress, let y = b.baseAddress else { return true }
+        var i = 0
+        while i < count {
+            if Word.load(x, at: i, count: count) != Word.load(y, at: i, count: count) { return false }
+            i &+= 8
+        }
+        return true
     }
 
     static func equals(_ a: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {

@@ -174,15 +174,7 @@ struct RequestHead {
     /// The offset of the first LF in `from..<to`, or `to`.
     @inline(__always)
     static func firstLineFeed(_ b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int {
-        guard let base = b.baseAddress else { return to }
-        var i = from
-        while i &+ 8 <= to {
-            let found = Word.bytes(equalTo: 0x0A, in: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            if found != 0 { return i &+ found.trailingZeroBitCount &>> 3 }
-            i &+= 8
-        }
-        while i < to && b[i] != 0x0A { i &+= 1 }
-        return i
+        ByteScan.first(0x0A, in: b, from: from, to: to)
     }
 
     /// Whether a header value holds a control byte other than HTAB, or DEL

@@ -92,7 +92,8 @@ final class LoadRun: Sendable {
 /// so every access is ordered by that loop's task queue.
 final class LoopResults: @unchecked Sendable {
     let eventLoop: any EventLoop
-    var result = HTTPLoadResult()
+    // Touched only on `eventLoop` during the run, and read after it ends.
+    @exclusivity(unchecked) var result = HTTPLoadResult()
 
     init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
 }

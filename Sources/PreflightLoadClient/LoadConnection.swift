@@ -1,4 +1,5 @@
 import CORSPolicy
+import InternalByteUtilities
 import NIOCore
 import NIOPosix
 
@@ -15,19 +16,29 @@ final class LoadConnection: @unchecked Sendable {
     let loop: any EventLoop
     let interval: TimeAmount?
     let finished: EventLoopPromise<Void>
-    private var next: Int
-    private var intended: NIODeadline
-    private var channel: (any Channel)?
-    private var received: ByteBuffer?
+    // The state below is touched only on `loop`, one call at a time, and no
+    // access to a property overlaps another to the same one (none is passed
+    // inout into a closure that touches it again): the runtime's
+    // exclusivity checks, a twelfth of the client's instructions per
+    // request, are off for these.
+    @exclusivity(unchecked) private var next: Int
+    @exclusivity(unchecked) private var intended: NIODeadline
+    @exclusivity(unchecked) private var channel: (any Channel)?
+    /// Bytes of an answer that came in pieces (or past one), until it is whole.
+    @exclusivity(unchecked) private var received: ByteBuffer?
+    /// The request being sent, reused (cleared) for every request.
+    @exclusivity(unchecked) private var outgoing: ByteBuffer?
     /// Where `ResponseHead.withValues` joins a field sent on several lines.
-    private var joinedValues: [UInt8] = []
+    @exclusivity(unchecked) private var joinedValues: [UInt8] = []
     /// The request in flight: its stream index, when it counts from, and
     /// whether it is already a retry.
-    private var inFlight: Request?
+    @exclusivity(unchecked) private var inFlight: Request?
     /// A request to send again as soon as the new connection is up.
-    private var retry: Request?
-    private var timeout: Scheduled<Void>?
-    private var done = false
+    @exclusivity(unchecked) private var retry: Request?
+    /// Checks the request in flight against the timeout, a few times per
+    /// timeout: one task for the connection's life, not one per request.
+    @exclusivity(unchecked) private var watchdog: RepeatedTask?
+    @exclusivity(unchecked) private var done = false
 
     init(run: LoadRun, results: LoopResults, loop: any EventLoop, firstIndex: Int, interval: TimeAmount?, firstSend: NIODeadline,
          finished: EventLoopPromise<Void>) {
@@ -43,8 +54,14 @@ final class LoadConnection: @unchecked Sendable {
     /// Opens the first connection, and makes sure the connection ends
     /// shortly after the measured window whatever the server does.
     func start() {
+        let timeout = TimeAmount.nanoseconds(Int64(run.configuration.timeout * 1e9))
         if run.configuration.requests == nil {
-            loop.scheduleTask(deadline: run.measureUntil + .nanoseconds(Int64(run.configuration.timeout * 1e9))) { self.finish() }
+            loop.scheduleTask(deadline: run.measureUntil + timeout) { self.finish() }
+        }
+        // A request times out between one and 1.25 timeouts after it was sent.
+        let period = TimeAmount.nanoseconds(max(1_000_000, timeout.nanoseconds / 4))
+        watchdog = loop.scheduleRepeatedTask(initialDelay: period, delay: period) { [self] _ in
+            if let request = inFlight, NIODeadline.now() - request.sent >= timeout { timedOut() }
         }
         connect()
     }
@@ -65,6 +82,7 @@ final class LoadConnection: @unchecked Sendable {
                 case let .success(channel):
                     self.channel = channel
                     self.received = channel.allocator.buffer(capacity: 1024)
+                    self.outgoing = channel.allocator.buffer(capacity: 512)
                     if let request = retry {
                         retry = nil
                         transmit(request)
@@ -98,64 +116,93 @@ final class LoadConnection: @unchecked Sendable {
         let index = next & run.stream.mask
         next &+= 1
         if let interval { intended = start + interval }
-        transmit(Request(index: index, from: start, isRetry: false))
+        transmit(Request(index: index, from: start, sent: start, isRetry: false))
     }
 
     private func transmit(_ request: Request) {
-        guard let channel else { return }
+        guard let channel, var buffer = outgoing else { return }
         let index = request.index
-        var buffer = channel.allocator.buffer(capacity: 320)
+        // Unique again once the last request's write went out, so clearing
+        // keeps the storage (otherwise it takes new storage: still correct).
+        outgoing = nil
+        buffer.clear()
         run.stream.withRequest(index) { origin, method, headers in
-            buffer.writeBytes(run.requestLine)
-            buffer.writeBytes(origin)
-            buffer.writeStaticString("\r\naccess-control-request-method: ")
-            buffer.writeBytes(method)
-            if let headers {
-                buffer.writeStaticString("\r\naccess-control-request-headers: ")
-                buffer.writeBytes(headers)
-            }
-            buffer.writeStaticString("\r\n\r\n")
+            buffer.writeRequest(line: run.requestLine, origin: origin, method: method, headers: headers)
         }
+        var request = request
+        request.sent = .now()
         inFlight = request
-        timeout = loop.scheduleTask(in: .nanoseconds(Int64(run.configuration.timeout * 1e9))) { self.timedOut() }
+        outgoing = buffer
         channel.writeAndFlush(buffer, promise: nil)
     }
 
     func read(_ bytes: inout ByteBuffer) {
         guard inFlight != nil else { return }
+        // Most answers arrive whole in one read: parse them where they lie.
+        if received!.readableBytes == 0 {
+            let step = bytes.withUnsafeReadableBytes { take($0) }
+            if case .incomplete = step { received!.writeBuffer(&bytes) } else {
+                bytes.moveReaderIndex(forwardBy: step.consumed)
+                if bytes.readableBytes > 0 { received!.writeBuffer(&bytes) }
+            }
+            return proceed(step)
+        }
         received!.writeBuffer(&bytes)
-        let outcome = received!.withUnsafeReadableBytes { ResponseHead.parse($0) }
-        switch outcome {
+        let step = received!.withUnsafeReadableBytes { take($0) }
+        received!.moveReaderIndex(forwardBy: step.consumed)
+        received!.discardReadBytes()
+        proceed(step)
+    }
+
+    /// What one read did to the request in flight.
+    private enum Step {
+        case incomplete
+        /// The answer was whole: `consumed` bytes, and whether the server closes.
+        case answered(consumed: Int, close: Bool)
+        case failed(String)
+
+        var consumed: Int { if case let .answered(consumed, _) = self { consumed } else { 0 } }
+    }
+
+    /// Parses and, when whole, records and checks the answer at the start of `bytes`.
+    private func take(_ bytes: UnsafeRawBufferPointer) -> Step {
+        switch ResponseHead.parse(bytes) {
         case .incomplete:
-            return
+            return .incomplete
         case .malformed:
-            return reconnect(counting: "malformed-response")
+            return .failed("malformed-response")
         case let .complete(head):
             // Preflight answers are small and framed by content-length (or have no body).
             if head.chunked || (head.contentLength == nil && head.status != 204 && head.status != 304 && !(100..<200).contains(head.status)) {
-                return reconnect(counting: "unsupported-framing")
+                return .failed("unsupported-framing")
             }
-            let total = head.headLength + (head.contentLength ?? 0)
-            guard received!.readableBytes >= total else { return }
-            completed(head)
-            received!.moveReaderIndex(forwardBy: total)
-            received!.discardReadBytes()
-            if head.connectionClose { return reconnect(counting: nil) }
+            let total = head.headLength &+ (head.contentLength ?? 0)
+            guard bytes.count >= total else { return .incomplete }
+            completed(head, bytes)
+            return .answered(consumed: total, close: head.connectionClose)
+        }
+    }
+
+    private func proceed(_ step: Step) {
+        switch step {
+        case .incomplete: return
+        case let .failed(kind): reconnect(counting: kind)
+        case let .answered(_, close):
+            if close { return reconnect(counting: nil) }
             sendWhenDue()
         }
     }
 
     /// Records the response in flight and checks it against the policy.
-    private func completed(_ head: ResponseHead) {
+    private func completed(_ head: ResponseHead, _ bytes: UnsafeRawBufferPointer) {
         let request = inFlight!
         inFlight = nil
-        timeout?.cancel()
         let now = NIODeadline.now()
         if now >= run.measureFrom && now <= run.measureUntil {
             results.result.responses += 1
             results.result.latency.record(UInt64(max(0, (now - request.from).nanoseconds)))
         }
-        received!.withUnsafeReadableBytes { bytes in
+        do {
             run.stream.withRequest(request.index) { origin, method, headers in
                 let allowed = run.evaluator.evaluate(origin: origin, method: method, requestHeaders: headers).isAllowed
                 let outcome = head.browserOutcome(bytes, scratch: &joinedValues, rules: .fetchStandard, origin: origin, method: method,
@@ -195,7 +242,7 @@ final class LoadConnection: @unchecked Sendable {
         guard let current = channel, current === closedChannel else { return }
         if let request = inFlight, !request.isRetry, received?.readableBytes == 0 {
             results.result.retries += 1
-            retry = Request(index: request.index, from: request.from, isRetry: true)
+            retry = Request(index: request.index, from: request.from, sent: request.sent, isRetry: true)
             return reconnect(counting: nil)
         }
         reconnect(counting: inFlight != nil ? "closed" : nil)
@@ -207,7 +254,6 @@ final class LoadConnection: @unchecked Sendable {
     private func reconnect(counting kind: String?) {
         if let kind { count(kind) }
         inFlight = nil
-        timeout?.cancel()
         if kind != nil { retry = nil }
         let old = channel
         channel = nil
@@ -220,7 +266,7 @@ final class LoadConnection: @unchecked Sendable {
     private func finish() {
         guard !done else { return }
         done = true
-        timeout?.cancel()
+        watchdog?.cancel()
         channel?.close(promise: nil)
         channel = nil
         finished.succeed(())
@@ -232,6 +278,8 @@ extension LoadConnection {
     struct Request {
         var index: Int
         var from: NIODeadline
+        /// When it went on the wire (the watchdog's reference).
+        var sent: NIODeadline
         var isRetry: Bool
     }
 }
@@ -255,5 +303,39 @@ final class LoadHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
+    }
+}
+
+extension ByteBuffer {
+    static let methodName: StaticString = "\r\naccess-control-request-method: "
+    static let headersName: StaticString = "\r\naccess-control-request-headers: "
+    static let headEnd: StaticString = "\r\n\r\n"
+
+    /// Appends a preflight's head in one reservation and one pass of
+    /// copies: the request line and host (`line`, which ends in `origin: `),
+    /// the origin, the method, the header list when there is one.
+    mutating func writeRequest(line: [UInt8], origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer,
+                               headers: UnsafeRawBufferPointer?) {
+        let size = line.count + origin.count + Self.methodName.utf8CodeUnitCount + method.count
+            + (headers.map { Self.headersName.utf8CodeUnitCount + $0.count } ?? 0) + Self.headEnd.utf8CodeUnitCount
+        writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
+            var at = 0
+            func put(_ bytes: UnsafeRawBufferPointer) {
+                guard let from = bytes.baseAddress else { return }
+                ByteCopy.copy(out.baseAddress! + at, from, bytes.count)
+                at += bytes.count
+            }
+            func put(_ text: StaticString) { put(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)) }
+            line.withUnsafeBytes { put($0) }
+            put(origin)
+            put(Self.methodName)
+            put(method)
+            if let headers {
+                put(Self.headersName)
+                put(headers)
+            }
+            put(Self.headEnd)
+            return at
+        }
     }
 }

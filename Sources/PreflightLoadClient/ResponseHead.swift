@@ -62,42 +62,47 @@ struct ResponseHead {
     /// The most bytes of head read before giving up on a response.
     static let maximumHeadLength = 64 * 1024
 
-    /// Parses the head at the start of `bytes`.
+    /// Parses the head at the start of `bytes`, in one pass: each line's end
+    /// and colon are found eight bytes a step, and a name is compared only
+    /// with the fields of its length, as words.
+    ///
+    /// - Complexity: O(head length); allocates nothing.
     static func parse(_ bytes: UnsafeRawBufferPointer) -> ParseResult {
         let n = bytes.count
-        guard let end = headEnd(bytes) else {
-            return n > maximumHeadLength ? .malformed("a response head over \(maximumHeadLength) bytes") : .incomplete
-        }
         var head = ResponseHead()
-        head.headLength = end
-        // Status line: HTTP/1.x SP 3DIGIT SP reason
-        guard end >= 12, bytes[0..<7].elementsEqual("HTTP/1.".utf8), bytes[8] == 0x20 else {
+        // The status line: HTTP/1.x SP 3DIGIT SP reason.
+        guard var line = nextLine(bytes, from: 0) else { return incomplete(n) }
+        guard line.end >= 12, bytes.baseAddress!.loadUnaligned(as: UInt64.self) & Word.lowBytes(7) == Self.httpOnePrefix, bytes[8] == 0x20 else {
             return .malformed("not an HTTP/1.x status line")
         }
         var status = 0
         for i in 9..<12 {
             let d = bytes[i] &- UInt8(ascii: "0")
             guard d < 10 else { return .malformed("a status that is not three digits") }
-            status = status * 10 + Int(d)
+            status = status &* 10 &+ Int(d)
         }
         head.status = status
-        var line = lineEnd(bytes, from: 0, limit: end) + 2
-        while line < end - 2 {
-            let stop = lineEnd(bytes, from: line, limit: end)
-            guard let colon = (line..<stop).first(where: { bytes[$0] == UInt8(ascii: ":") }), colon > line else {
-                return .malformed("a header line without a name and colon")
+        while true {
+            let start = line.next
+            guard let current = nextLine(bytes, from: start) else { return incomplete(n) }
+            line = current
+            if line.end == start {  // the blank line
+                head.headLength = line.next
+                return .complete(head)
             }
-            var valueStart = colon + 1, valueEnd = stop
-            while valueStart < valueEnd && (bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09) { valueStart += 1 }
-            while valueEnd > valueStart && (bytes[valueEnd - 1] == 0x20 || bytes[valueEnd - 1] == 0x09) { valueEnd -= 1 }
-            let name = UnsafeRawBufferPointer(rebasing: bytes[line..<colon])
+            let colon = ByteScan.first(UInt8(ascii: ":"), in: bytes, from: start, to: line.end)
+            guard colon < line.end, colon > start else { return .malformed("a header line without a name and colon") }
+            var valueStart = colon &+ 1, valueEnd = line.end
+            while valueStart < valueEnd && (bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09) { valueStart &+= 1 }
+            while valueEnd > valueStart && (bytes[valueEnd &- 1] == 0x20 || bytes[valueEnd &- 1] == 0x09) { valueEnd &-= 1 }
+            let name = UnsafeRawBufferPointer(rebasing: bytes[start..<colon])
             let value = valueStart..<valueEnd
             // Records the field's first line and counts its lines. (A nested
             // function that wrote `head` while `head.field` was passed inout
             // would be an exclusivity violation: the mutation test found it.)
             func set(_ field: inout FieldLines) {
                 if field.first == nil { field.first = value }
-                field.lines += 1
+                field.lines &+= 1
             }
             switch name.count {
             case 10 where ASCIICase.equal(name, lowercase: "connection"):
@@ -107,7 +112,7 @@ struct ResponseHead {
                 for i in value {
                     let d = bytes[i] &- UInt8(ascii: "0")
                     guard d < 10, length < 1 << 40 else { return .malformed("a content-length that is not a number") }
-                    length = length * 10 + Int(d)
+                    length = length &* 10 &+ Int(d)
                 }
                 head.contentLength = length
             case 17 where ASCIICase.equal(name, lowercase: "transfer-encoding"):
@@ -119,9 +124,28 @@ struct ResponseHead {
             case 32 where ASCIICase.equal(name, lowercase: "access-control-allow-credentials"): set(&head.allowCredentials)
             default: break
             }
-            line = stop + 2
         }
-        return .complete(head)
+    }
+
+    /// `HTTP/1.` as the low seven bytes of a little-endian word.
+    static let httpOnePrefix = Word.literal("HTTP/1.")
+
+    /// Not yet a whole head: incomplete, or malformed once over the limit.
+    static func incomplete(_ count: Int) -> ParseResult {
+        count > maximumHeadLength ? .malformed("a response head over \(maximumHeadLength) bytes") : .incomplete
+    }
+
+    /// The line from `start`: where its CRLF starts, and the offset after
+    /// it; nil when no CRLF follows in `bytes`. A bare LF does not end a line.
+    @inline(__always)
+    static func nextLine(_ bytes: UnsafeRawBufferPointer, from start: Int) -> (end: Int, next: Int)? {
+        var i = start
+        while true {
+            let lf = ByteScan.first(0x0A, in: bytes, from: i, to: bytes.count)
+            guard lf < bytes.count else { return nil }
+            if lf > start && bytes[lf &- 1] == 0x0D { return (lf &- 1, lf &+ 1) }
+            i = lf &+ 1
+        }
     }
 
     /// Calls `body` with the browser's view of the head in `bytes` (the
@@ -132,6 +156,10 @@ struct ResponseHead {
     /// Firefox does (`BrowserPreflightCheck.Rules.dropsEmptyFieldLines`).
     func withValues<R>(_ bytes: UnsafeRawBufferPointer, scratch: inout [UInt8], dropEmptyLines: Bool = false,
                        _ body: (_ value: (Field) -> UnsafeRawBufferPointer?) -> R) -> R {
+        // The common answer repeats no field: its values are read in place.
+        if !(allowOrigin.isRepeated || allowCredentials.isRepeated || allowMethods.isRepeated || allowHeaders.isRepeated || vary.isRepeated) {
+            return body { field in lines(of: field).first.map { UnsafeRawBufferPointer(rebasing: bytes[$0]) } }
+        }
         scratch.removeAll(keepingCapacity: true)
         // Where each joined value lies in `scratch`, one bit of `repeated` a field.
         var joined = (0..<0, 0..<0, 0..<0, 0..<0, 0..<0)
