@@ -209,15 +209,6 @@ struct ResponseHead {
         }
     }
 
-    /// The offset just past the first `\r\n\r\n`, or nil.
-    static func headEnd(_ bytes: UnsafeRawBufferPointer) -> Int? {
-        guard bytes.count >= 4 else { return nil }
-        for i in 3..<bytes.count where bytes[i] == 0x0A && bytes[i - 1] == 0x0D && bytes[i - 2] == 0x0A && bytes[i - 3] == 0x0D {
-            return i + 1
-        }
-        return nil
-    }
-
     static func lineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int, limit: Int) -> Int {
         var i = start
         while i + 1 < limit && !(bytes[i] == 0x0D && bytes[i + 1] == 0x0A) { i += 1 }
