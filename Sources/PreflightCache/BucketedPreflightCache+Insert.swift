@@ -36,32 +36,33 @@ extension BucketedPreflightCache {
         header.pointee.store(changed ? version &+ 2 : version, ordering: .releasing)
     }
 
-    /// Places a decision computed on a miss: refreshes the key's record in
+    /// Places a decision computed on a miss: refreshes the key's way in
     /// place when it is there (stale, or inserted by another thread
     /// meanwhile), else asks the bucket's admission, chooses a way and writes
-    /// the record. Reads only the bucket's header and records.
-    func insert(key: UnsafePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, reason: UInt8, expiry: UInt64, generation: UInt32,
+    /// it. Reads and writes only the bucket's header and its two lines.
+    func insert(_ fingerprint: (UInt64, UInt64), hash: UInt64, reason: UInt8, expiry: UInt64, generation: UInt32,
                 now: UInt64, currentGeneration: UInt32) {
         let b = bucket(of: hash)
         let header = headers + b &* 2
         let base = records + b &* wordsPerBucket
-        let shapeWord = EntryRecord.shapeWord(shape, hash: hash)
-        let meta = EntryRecord.meta(generation: generation, reason: reason)
+        let first = BucketWay.firstWord(fingerprint)
+        let ghost = BucketControl.fingerprint(hashLow32: UInt32(truncatingIfNeeded: hash))
+        let meta = BucketWay.meta(generation: generation, reason: reason, ghost: ghost)
         let version = lockBucket(header)
         var free: UInt8 = 0, stale: UInt8 = 0
         for way in 0..<ways {
-            let record = base + way &* EntryRecord.words
-            let s = record[EntryRecord.shape].load(ordering: .relaxed)
-            if s == 0 {
+            let slot = base + way &* BucketWay.words
+            let f = slot[BucketWay.first].load(ordering: .relaxed)
+            if f == 0 {
                 free |= 1 << UInt8(way)
                 continue
             }
-            let m = record[EntryRecord.meta].load(ordering: .relaxed)
-            let isStale = EntryRecord.generation(m) != currentGeneration || now >= record[EntryRecord.expiry].load(ordering: .relaxed)
-            if s == shapeWord && Self.keyEquals(record, key, words: shape.wordCount) {
+            let m = slot[BucketWay.meta].load(ordering: .relaxed)
+            let isStale = BucketWay.generation(m) != currentGeneration || now >= slot[BucketWay.expiry].load(ordering: .relaxed)
+            if f == first && slot[BucketWay.second].load(ordering: .relaxed) == fingerprint.1 {
                 if isStale { counters.increment(Self.expiredCounter) }
-                record[EntryRecord.expiry].store(expiry, ordering: .relaxed)
-                record[EntryRecord.meta].store(meta, ordering: .relaxed)
+                slot[BucketWay.expiry].store(expiry, ordering: .relaxed)
+                slot[BucketWay.meta].store(meta, ordering: .relaxed)
                 unlockBucket(header, version, changed: true)
                 return
             }
@@ -72,8 +73,7 @@ extension BucketedPreflightCache {
         // lost hit mark is advice lost, never a wrong answer.
         let controlWord = header + 1
         var control = BucketControl(word: controlWord.pointee.load(ordering: .relaxed))
-        let fingerprint = BucketControl.fingerprint(hashLow32: UInt32(truncatingIfNeeded: hash))
-        let admission = control.admit(fingerprint, eviction: eviction, doorkeeper: doorkeeper)
+        let admission = control.admit(ghost, eviction: eviction, doorkeeper: doorkeeper)
         guard admission.admitted else {
             controlWord.pointee.store(control.word, ordering: .relaxed)
             counters.increment(Self.rejectedCounter)
@@ -81,8 +81,7 @@ extension BucketedPreflightCache {
             return
         }
         let (way, vacancy) = control.chooseWay(ways: ways, free: free, stale: stale, eviction: eviction) { w in
-            BucketControl.fingerprint(hashLow32: UInt32(truncatingIfNeeded: base[w &* EntryRecord.words &+ EntryRecord.shape]
-                .load(ordering: .relaxed) >> 32))
+            BucketWay.ghost(base[w &* BucketWay.words &+ BucketWay.meta].load(ordering: .relaxed))
         }
         control.installed(way, probation: admission.probation)
         controlWord.pointee.store(control.word, ordering: .relaxed)
@@ -91,18 +90,11 @@ extension BucketedPreflightCache {
         case .expired: counters.increment(Self.expiredCounter)
         case .evicted: counters.increment(Self.evictedCounter)
         }
-        let record = base + way &* EntryRecord.words
-        record[EntryRecord.shape].store(shapeWord, ordering: .relaxed)
-        record[EntryRecord.expiry].store(expiry, ordering: .relaxed)
-        record[EntryRecord.meta].store(meta, ordering: .relaxed)
-        for w in 0..<shape.wordCount { record[EntryRecord.key &+ w].store(key[w], ordering: .relaxed) }
+        let slot = base + way &* BucketWay.words
+        slot[BucketWay.first].store(first, ordering: .relaxed)
+        slot[BucketWay.second].store(fingerprint.1, ordering: .relaxed)
+        slot[BucketWay.expiry].store(expiry, ordering: .relaxed)
+        slot[BucketWay.meta].store(meta, ordering: .relaxed)
         unlockBucket(header, version, changed: true)
-    }
-
-    @inline(__always)
-    static func keyEquals(_ record: UnsafeMutablePointer<Atomic<UInt64>>, _ key: UnsafePointer<UInt64>, words: Int) -> Bool {
-        var difference: UInt64 = 0
-        for w in 0..<words { difference |= record[EntryRecord.key &+ w].load(ordering: .relaxed) ^ key[w] }
-        return difference == 0
     }
 }

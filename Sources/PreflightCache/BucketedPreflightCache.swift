@@ -6,20 +6,28 @@ import Darwin
 public import CORSPolicy
 import Synchronization
 
-/// `bucketed`: a set-associative cache. A key's hash picks one bucket of four
-/// ways; each way is a 128-byte `EntryRecord` (expiry, policy generation,
-/// reason, the key inline), the four sit side by side, and the bucket's
-/// seqlock version and replacement word (`BucketControl`) sit in a 16-byte
-/// header beside its neighbours'. A key's whole life is its bucket:
+/// `bucketed`: a set-associative cache of fingerprints. A key's hash picks
+/// one bucket of four ways; a way is 32 bytes (`BucketWay`: the key's 122-bit
+/// `KeyFingerprint`, expiry, policy generation, reason), so a bucket is 128
+/// bytes, two adjacent cache lines, and the bucket's seqlock version and
+/// replacement word (`BucketControl`) sit in a 16-byte header beside its
+/// neighbours' (a table a thirty-second the size of the ways). A key's whole
+/// life is its bucket:
 ///
-/// - a hit hashes the key, loads the header and the four ways' shape words
-///   at once (independent loads, one trip to memory), compares the matching
-///   way's key words, and takes no lock and writes nothing unless the
-///   replacement bits change;
+/// - a hit hashes the key, loads the header and the four ways' first words
+///   (one trip to memory: the bucket's two lines are adjacent), compares the
+///   matching way's second word, and takes no lock and writes nothing unless
+///   the replacement bits change;
 /// - a miss learns from the same loads that the key is absent, evaluates,
 ///   locks the bucket (the version word itself: odd while a writer is in),
 ///   chooses a way among the four already loaded (free, expired, else the
-///   policy's victim in the bucket) and writes it. No other line is read.
+///   policy's victim in the bucket) and writes its 32 bytes, in lines the
+///   lookup brought in. No other line is read or written.
+///
+/// Keys are not stored: a hit is served when the 122-bit fingerprint is
+/// equal, which for a key other than the one cached happens with probability
+/// below 2^-112 per lookup (`KeyFingerprint` gives the proof), against keys
+/// chosen by anyone who does not know the cache's secret points.
 ///
 /// Replacement is per bucket: LRU by recency rank, SIEVE's visited bit as a
 /// CLOCK, S3-FIFO's probation, counts and ghost, and the doorkeeper, all
@@ -27,10 +35,10 @@ import Synchronization
 /// hit rate against the exact global policies of `sharded` and Belady.
 ///
 /// Capacity is a hard bound: `capacity / 4` buckets of four ways (fewer ways
-/// below four entries). Every key byte is compared before a hit is served.
+/// below four entries).
 ///
-/// - Complexity: O(1) per lookup and insert; 132 bytes per entry (a 128-byte
-///   record and a quarter of a header), plus per-thread counters.
+/// - Complexity: O(1) per lookup and insert; 36 bytes per entry (a 32-byte
+///   way and a quarter of a header), plus per-thread counters.
 public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable {
     // Safe to share: records and headers are atomics, written only by the
     // holder of their bucket's seqlock (an odd version, taken by
@@ -56,6 +64,7 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
     /// Per-cache random secrets for the key hash.
     let secrets: UnsafeMutablePointer<UInt64>
     let hasher: CacheKey.KeyHasher
+    let fingerprinter: KeyFingerprint
     public let configuration: CacheConfiguration
     let counters = ThreadCounters()
     static let hitCounter = 0, uncacheableCounter = 1, missCounter = 2, expiredCounter = 3, evictedCounter = 4,
@@ -71,7 +80,7 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
     public init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: some PreflightClock) {
         precondition(configuration.capacity >= 1, "capacity must be at least 1")
         (ways, bucketCount) = Self.layout(capacity: configuration.capacity)
-        wordsPerBucket = ways * EntryRecord.words
+        wordsPerBucket = ways * BucketWay.words
         self.configuration = configuration
         holder = PolicyHolder(evaluator, deniedTTLSeconds: configuration.deniedTTLSeconds)
         self.clock = clock
@@ -83,6 +92,7 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
         secrets = .allocate(capacity: CacheKey.KeyHasher.secretCount)
         for i in 0..<CacheKey.KeyHasher.secretCount { (secrets + i).initialize(to: generator.next() | 1) }
         hasher = CacheKey.KeyHasher(secrets: secrets)
+        fingerprinter = KeyFingerprint(using: &generator)
         recordSlab = HugePageSlab(count: bucketCount * wordsPerBucket)
         headerSlab = HugePageSlab(count: bucketCount * 2)
         records = recordSlab.words
@@ -91,6 +101,7 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
     }
 
     deinit {
+        fingerprinter.deallocate()
         counters.deallocate()
         secrets.deallocate()
     }
@@ -101,7 +112,11 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
     @inline(__always)
     func hash(_ key: UnsafePointer<UInt64>, _ shape: CacheKey.Shape) -> UInt64 { hasher.hash(key, shape) }
 
-    /// The bucket of a hash, by multiply-shift of its top 32 bits (the low 32 are the records' tag).
+    /// The key's fingerprint (`KeyFingerprint`, with this cache's points).
+    @inline(__always)
+    func fingerprint(_ key: UnsafePointer<UInt64>, _ shape: CacheKey.Shape) -> (UInt64, UInt64) { fingerprinter.fingerprint(key, shape) }
+
+    /// The bucket of a hash, by multiply-shift of its top 32 bits (the low 32 give the ghost's fingerprints).
     @inline(__always)
     func bucket(of hash: UInt64) -> Int { Self.bucket(of: hash, count: bucketCount) }
 
@@ -133,14 +148,15 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
             let plainlyNotBrowserForm = requestHeaders.map(CacheKey.isPlainlyNotBrowserForm) ?? false
             if !plainlyNotBrowserForm,
                let raw = CacheKey.buildHashing(origin: origin, method: method, requestHeaders: requestHeaders, into: key, hasher: hasher) {
-                let result = lookup(key: key, shape: raw.shape, hash: raw.hash, now: now, generation: generation)
+                let print = fingerprint(key, raw.shape)
+                let result = lookup(print, hash: raw.hash, now: now, generation: generation)
                 if result < Self.stale {
                     hit = true
                     return PreflightReason(code: result)
                 }
                 if requestHeaders == nil || requestHeaders!.isEmpty || RequestHeaderList.isBrowserForm(requestHeaders!) {
-                    return miss(origin: origin, method: method, requestHeaders: requestHeaders, key: key, shape: raw.shape, hash: raw.hash,
-                                result: result, now: now, generation: generation, hit: &hit)
+                    return miss(origin: origin, method: method, requestHeaders: requestHeaders, fingerprint: print, hash: raw.hash,
+                                now: now, generation: generation)
                 }
             }
             return normalizedDecide(origin: origin, method: method, requestHeaders: requestHeaders, key: key, now: now,
@@ -148,34 +164,34 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
         }
     }
 
-    /// The key's record in its bucket, read as under a seqlock: the version,
-    /// the ways' shape words (loaded together), the matching way's key words,
-    /// then the version again. Returns the cached reason (and counts the hit,
-    /// and updates the replacement word when that changes it), `absent`,
-    /// `stale`, or `interfered` when a writer was in the bucket.
+    /// The key's way in its bucket, read as under a seqlock: the version,
+    /// the ways' first words (loaded together), the matching way's other
+    /// words, then the version again. Returns the cached reason (and counts
+    /// the hit, and updates the replacement word when that changes it),
+    /// `absent`, `stale`, or `interfered` when a writer was in the bucket.
     ///
-    /// - Complexity: O(1): one trip to memory for the header and the ways'
-    ///   first lines, which the key's record shares.
+    /// - Complexity: O(1): one trip to memory for the bucket's two adjacent
+    ///   lines, and the header (whose table is small enough to stay cached).
     @inline(__always)
-    func lookupOnce(key: UnsafePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, now: UInt64, generation: UInt32) -> UInt8 {
+    func lookupOnce(_ fingerprint: (UInt64, UInt64), hash: UInt64, now: UInt64, generation: UInt32) -> UInt8 {
         let b = bucket(of: hash)
         let header = headers + b &* 2
         let before = header.pointee.load(ordering: .acquiring)
         if before & 1 != 0 { return Self.interfered }
         let base = records + b &* wordsPerBucket
-        let shapeWord = EntryRecord.shapeWord(shape, hash: hash)
+        let first = BucketWay.firstWord(fingerprint)
         var way = 0
         while way < ways {
-            if base[way &* EntryRecord.words &+ EntryRecord.shape].load(ordering: .relaxed) == shapeWord { break }
+            if base[way &* BucketWay.words &+ BucketWay.first].load(ordering: .relaxed) == first { break }
             way &+= 1
         }
         var result = Self.absent
         if way < ways {
-            let record = base + way &* EntryRecord.words
-            if Self.keyEquals(record, key, words: shape.wordCount) {
-                let meta = record[EntryRecord.meta].load(ordering: .relaxed)
-                let expiry = record[EntryRecord.expiry].load(ordering: .relaxed)
-                result = EntryRecord.generation(meta) == generation && now < expiry ? EntryRecord.reason(meta) : Self.stale
+            let slot = base + way &* BucketWay.words
+            if slot[BucketWay.second].load(ordering: .relaxed) == fingerprint.1 {
+                let meta = slot[BucketWay.meta].load(ordering: .relaxed)
+                let expiry = slot[BucketWay.expiry].load(ordering: .relaxed)
+                result = BucketWay.generation(meta) == generation && now < expiry ? BucketWay.reason(meta) : Self.stale
             }
         }
         atomicMemoryFence(ordering: .acquiring)
@@ -208,22 +224,22 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
     /// `lookupOnce`, retried while writers interfere; after a few tries the
     /// lookup waits for the bucket's lock, so it always ends.
     @inline(__always)
-    func lookup(key: UnsafePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, now: UInt64, generation: UInt32) -> UInt8 {
-        let result = lookupOnce(key: key, shape: shape, hash: hash, now: now, generation: generation)
+    func lookup(_ fingerprint: (UInt64, UInt64), hash: UInt64, now: UInt64, generation: UInt32) -> UInt8 {
+        let result = lookupOnce(fingerprint, hash: hash, now: now, generation: generation)
         if result != Self.interfered { return result }
-        return lookupContended(key: key, shape: shape, hash: hash, now: now, generation: generation)
+        return lookupContended(fingerprint, hash: hash, now: now, generation: generation)
     }
 
     @inline(never)
-    func lookupContended(key: UnsafePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, now: UInt64, generation: UInt32) -> UInt8 {
+    func lookupContended(_ fingerprint: (UInt64, UInt64), hash: UInt64, now: UInt64, generation: UInt32) -> UInt8 {
         for _ in 0..<16 {
-            let result = lookupOnce(key: key, shape: shape, hash: hash, now: now, generation: generation)
+            let result = lookupOnce(fingerprint, hash: hash, now: now, generation: generation)
             if result != Self.interfered { return result }
         }
         let header = headers + bucket(of: hash) &* 2
         let version = lockBucket(header)
         unlockBucket(header, version, changed: false)
-        return lookupOnce(key: key, shape: shape, hash: hash, now: now, generation: generation)
+        return lookupOnce(fingerprint, hash: hash, now: now, generation: generation)
     }
 
     /// A request whose header list is not in browser form: normalized into
@@ -236,28 +252,28 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
             return holder.withCurrent { $0.evaluate(origin: origin, method: method, requestHeaders: requestHeaders) }
         }
         let hash = hash(key, shape)
-        let result = lookup(key: key, shape: shape, hash: hash, now: now, generation: generation)
+        let print = fingerprint(key, shape)
+        let result = lookup(print, hash: hash, now: now, generation: generation)
         if result < Self.stale {
             hit = true
             return PreflightReason(code: result)
         }
-        return miss(origin: origin, method: method, requestHeaders: requestHeaders, key: key, shape: shape, hash: hash,
-                    result: result, now: now, generation: generation, hit: &hit)
+        return miss(origin: origin, method: method, requestHeaders: requestHeaders, fingerprint: print, hash: hash, now: now,
+                    generation: generation)
     }
 
     /// Evaluates a missed key and places its decision in its bucket. Kept out
     /// of line so the hit path stays small.
     @inline(never)
     func miss(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
-              key: UnsafeMutablePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, result: UInt8, now: UInt64, generation: UInt32,
-              hit: inout Bool) -> PreflightReason {
+              fingerprint: (UInt64, UInt64), hash: UInt64, now: UInt64, generation: UInt32) -> PreflightReason {
         counters.increment(Self.missCounter)
         let (reason, generationUsed, ttl) = holder.withCurrent { version in
             let reason = version.evaluate(origin: origin, method: method, requestHeaders: requestHeaders)
             return (reason, version.generation, reason == .allowed ? version.allowedTTL : version.deniedTTL)
         }
         if ttl > 0 {
-            insert(key: key, shape: shape, hash: hash, reason: reason.code, expiry: now &+ ttl, generation: generationUsed, now: now,
+            insert(fingerprint, hash: hash, reason: reason.code, expiry: now &+ ttl, generation: generationUsed, now: now,
                    currentGeneration: generation)
         }
         return reason
@@ -281,7 +297,7 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
     /// Entries of each bucket, for tests of the capacity bound.
     package func entriesPerBucket() -> [Int] {
         (0..<bucketCount).map { b in
-            (0..<ways).filter { records[b * wordsPerBucket + $0 * EntryRecord.words + EntryRecord.shape].load(ordering: .relaxed) != 0 }.count
+            (0..<ways).filter { records[b * wordsPerBucket + $0 * BucketWay.words + BucketWay.first].load(ordering: .relaxed) != 0 }.count
         }
     }
 }

@@ -17,16 +17,17 @@ enum CacheKey {
     /// padded to a multiple of 8) hold a 40-byte origin, a method and four
     /// typical header names, and keep an entry within 128 bytes.
     static let maximumWords = 12
-    /// Words a key buffer must have: the key, and one word of slack that
-    /// normalization's whole-word writes may reach past the key's end.
-    static let bufferWords = maximumWords + 1
+    /// Words a key buffer must have: the key, one word of slack that
+    /// normalization's whole-word writes may reach past the key's end, and
+    /// one more that `KeyFingerprint`'s last chunk load may reach.
+    static let bufferWords = maximumWords + 2
 
     /// Stack space for a key (`bufferWords` words), without the out-of-line
     /// closure and stack checks that `withUnsafeTemporaryAllocation` costs on
     /// every lookup.
     struct Buffer {
-        var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
-            = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+            = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     }
 
     /// Calls `body` with a zeroed key buffer of `bufferWords` words on the stack.
@@ -48,8 +49,8 @@ enum CacheKey {
     @inline(__always)
     static func words(_ byteCount: Int) -> Int { (byteCount + 7) >> 3 }
 
-    /// Writes the key's words into `words` (`bufferWords` of them): the
-    /// parts one after another, each zero-padded to whole words, with the
+    /// Writes the key's words into `words` (`bufferWords` of them, zero
+    /// past the key): the parts one after another, each zero-padded to whole words, with the
     /// header list in browser form (copied when it already is, else
     /// normalized). Returns the key's shape, or nil when the request is
     /// uncacheable: too long, too many names, or a malformed header list
@@ -79,6 +80,13 @@ enum CacheKey {
                 headerLength = length
                 used += padded >> 3
             }
+        }
+        // Zero past the key, as `KeyFingerprint` reads those words (the
+        // buffer may hold a longer key from an earlier attempt).
+        var w = used
+        while w < bufferWords {
+            words[w] = 0
+            w += 1
         }
         return Shape(lengths: UInt64(origin.count) | UInt64(method.count) << 8 | UInt64(headerLength) << 16, wordCount: used)
     }

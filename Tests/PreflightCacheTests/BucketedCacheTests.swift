@@ -58,7 +58,7 @@ import Testing
     }
 
     /// Keys of equal lengths that differ in a byte, crowded into two buckets,
-    /// get their own answers: every key word is compared.
+    /// get their own answers: each way holds the key's own fingerprint.
     @Test func keysSharingABucketNeverAnswerForEachOther() {
         let cache = bucketed(CacheConfiguration(capacity: 16, eviction: .lru, admission: .always))
         // Four buckets of four for a dozen origins of one length: they share
