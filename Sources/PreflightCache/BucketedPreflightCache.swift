@@ -26,8 +26,8 @@ import Synchronization
 ///
 /// Keys are not stored: a hit is served when the 122-bit fingerprint is
 /// equal, which for a key other than the one cached happens with probability
-/// below 2^-112 per lookup (`KeyFingerprint` gives the proof), against keys
-/// chosen by anyone who does not know the cache's secret points.
+/// below 2^-119 per lookup (`KeyFingerprint` gives the proof), against keys
+/// chosen by anyone who does not know the cache's secret NH keys.
 ///
 /// Replacement is per bucket: LRU by recency rank, SIEVE's visited bit as a
 /// CLOCK, S3-FIFO's probation, counts and ghost, and the doorkeeper, all
@@ -112,7 +112,7 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
     @inline(__always)
     func hash(_ key: UnsafePointer<UInt64>, _ shape: CacheKey.Shape) -> UInt64 { hasher.hash(key, shape) }
 
-    /// The key's fingerprint (`KeyFingerprint`, with this cache's points).
+    /// The key's fingerprint (`KeyFingerprint`, with this cache's secret keys).
     @inline(__always)
     func fingerprint(_ key: UnsafePointer<UInt64>, _ shape: CacheKey.Shape) -> (UInt64, UInt64) { fingerprinter.fingerprint(key, shape) }
 
@@ -171,7 +171,8 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
     /// `absent`, `stale`, or `interfered` when a writer was in the bucket.
     ///
     /// - Complexity: O(1): one trip to memory for the bucket's two adjacent
-    ///   lines, and the header (whose table is small enough to stay cached).
+    ///   lines and its header (loaded together; the header table is a
+    ///   thirty-second the size of the ways, so it is more often cached).
     @inline(__always)
     func lookupOnce(_ fingerprint: (UInt64, UInt64), hash: UInt64, now: UInt64, generation: UInt32) -> UInt8 {
         let b = bucket(of: hash)
