@@ -174,15 +174,7 @@ public enum BrowserPreflightCheck {
     /// Byte equality, eight bytes a step.
     @inline(__always)
     static func bytesEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        let count = a.count
-        guard b.count == count else { return false }
-        guard count > 0, let x = a.baseAddress, let y = b.baseAddress else { return true }
-        var i = 0
-        while i < count {
-            if Word.load(x, at: i, count: count) != Word.load(y, at: i, count: count) { return false }
-            i &+= 8
-        }
-        return true
+        a.count == b.count && (a.count == 0 || a.bytesEqual(from: 0, count: a.count, to: b.baseAddress.unsafelyUnwrapped))
     }
 
     static func equals(_ a: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {

@@ -66,7 +66,7 @@ struct RequestHead {
         while true {
             // Find this line's LF within the limits, a word at a time.
             let stop = min(n, line + limits.fieldBytes + 2)
-            let i = Self.firstLineFeed(bytes, from: line, to: stop)
+            let i = ByteScan.first(0x0A, in: bytes, from: line, to: stop)
             if i == stop {
                 if stop == n && n - line <= limits.fieldBytes + 1 && line - start <= limits.headerBytes + limits.fieldBytes { return .incomplete }
                 return .tooLarge
@@ -171,12 +171,6 @@ struct RequestHead {
         return nil
     }
 
-    /// The offset of the first LF in `from..<to`, or `to`.
-    @inline(__always)
-    static func firstLineFeed(_ b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int {
-        ByteScan.first(0x0A, in: b, from: from, to: to)
-    }
-
     /// Whether a header value holds a control byte other than HTAB, or DEL
     /// (bytes from 0x80 up, obs-text, are allowed), eight bytes a step.
     @inline(__always)
@@ -214,8 +208,6 @@ struct RequestHead {
     }
 
     static func equals(_ b: UnsafeRawBufferPointer, _ r: Range<Int>, _ text: StaticString) -> Bool {
-        guard r.count == text.utf8CodeUnitCount else { return false }
-        for (j, c) in zip(r, UnsafeBufferPointer(start: text.utf8Start, count: r.count)) where b[j] != c { return false }
-        return true
+        r.count == text.utf8CodeUnitCount && (r.isEmpty || b.bytesEqual(from: r.lowerBound, count: r.count, to: UnsafeRawPointer(text.utf8Start)))
     }
 }

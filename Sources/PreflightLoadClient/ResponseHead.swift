@@ -192,26 +192,20 @@ struct ResponseHead {
         let name = field.name
         let nameBytes = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
         var first = true
-        var line = lineEnd(bytes, from: 0, limit: end) + 2
-        while line < end - 2 {
-            let stop = lineEnd(bytes, from: line, limit: end)
-            if let colon = (line..<stop).first(where: { bytes[$0] == UInt8(ascii: ":") }),
-               ASCIICase.equal(UnsafeRawBufferPointer(rebasing: bytes[line..<colon]), nameBytes) {
-                var valueStart = colon + 1, valueEnd = stop
-                while valueStart < valueEnd && (bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09) { valueStart += 1 }
-                while valueEnd > valueStart && (bytes[valueEnd - 1] == 0x20 || bytes[valueEnd - 1] == 0x09) { valueEnd -= 1 }
-                if dropEmptyLines && valueStart == valueEnd { line = stop + 2; continue }
-                if !first { out.append(contentsOf: [UInt8(ascii: ","), 0x20]) }
-                out.append(contentsOf: bytes[valueStart..<valueEnd])
-                first = false
-            }
-            line = stop + 2
+        guard var line = nextLine(bytes, from: 0) else { return } // the status line
+        while true {
+            let start = line.next
+            guard start < end, let current = nextLine(bytes, from: start), current.end != start else { return }
+            line = current
+            let colon = ByteScan.first(UInt8(ascii: ":"), in: bytes, from: start, to: line.end)
+            guard colon < line.end, ASCIICase.equal(UnsafeRawBufferPointer(rebasing: bytes[start..<colon]), nameBytes) else { continue }
+            var valueStart = colon &+ 1, valueEnd = line.end
+            while valueStart < valueEnd && (bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09) { valueStart &+= 1 }
+            while valueEnd > valueStart && (bytes[valueEnd &- 1] == 0x20 || bytes[valueEnd &- 1] == 0x09) { valueEnd &-= 1 }
+            if dropEmptyLines && valueStart == valueEnd { continue }
+            if !first { out.append(contentsOf: [UInt8(ascii: ","), 0x20]) }
+            out.append(contentsOf: bytes[valueStart..<valueEnd])
+            first = false
         }
-    }
-
-    static func lineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int, limit: Int) -> Int {
-        var i = start
-        while i + 1 < limit && !(bytes[i] == 0x0D && bytes[i + 1] == 0x0A) { i += 1 }
-        return i
     }
 }

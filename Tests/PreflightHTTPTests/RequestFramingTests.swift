@@ -1,5 +1,6 @@
 import CORSPolicy
 import Foundation
+import InternalByteUtilities
 @testable import PreflightHTTPServer
 import Testing
 
@@ -160,7 +161,7 @@ import Testing
             }
             bytes.withUnsafeBytes { b in
                 let from = Int.random(in: 0...b.count, using: &random), to = Int.random(in: from...b.count, using: &random)
-                #expect(RequestHead.firstLineFeed(b, from: from, to: to) == ((from..<to).first { b[$0] == 0x0A } ?? to))
+                #expect(ByteScan.first(0x0A, in: b, from: from, to: to) == ((from..<to).first { b[$0] == 0x0A } ?? to))
                 #expect(RequestHead.hasControlByte(b, from..<to) == (from..<to).contains { (b[$0] < 0x20 && b[$0] != 0x09) || b[$0] == 0x7F })
             }
         }
