@@ -63,8 +63,9 @@ wrk_run() {  # name: prints requests/s; appends the server's CPU microseconds pe
     echo "$before $after $(echo "$out" | awk '/requests in/ { print $1 }')" \
         | awk -v t="$ticks" '{ printf "%.3f %.3f\n", ($3 - $1) / t * 1e6 / $5, ($4 - $2) / t * 1e6 / $5 }' >> "$tmp/$1.cpu"
 }
-load_run() {  # url
-    "$BIN" load --target "$1" --scenario "$scenario" --policy "$tmp/policy.json" --connections "$connections" --threads "$client_threads" \
+load_run() {  # name: prints requests/s (and stops unless every answer conformed)
+    local url=${1}_url
+    "$BIN" load --target "${!url}" --scenario "$scenario" --policy "$tmp/policy.json" --connections "$connections" --threads "$client_threads" \
         --duration "$duration" --repetitions 1 --warm-up 0.5 --format json 2>/dev/null \
         | python3 -c 'import json,sys; p=json.load(sys.stdin)["points"][0]; print(p["decisionsPerSecond"]); c=p["conformance"]; sys.exit(0 if c == 1 else print("conformance", c, file=sys.stderr))'
 }
@@ -75,7 +76,7 @@ for round in $(seq "$rounds"); do
     # Alternate which server goes first, so a drift in the machine's speed hits both.
     if (( round % 2 )); then order="nginx serve"; else order="serve nginx"; fi
     for name in $order; do wrk_run "$name" >> "$tmp/$name.wrk"; done
-    for name in $order; do url=${name}_url; load_run "${!url}" >> "$tmp/$name.load"; done
+    for name in $order; do load_run "$name" >> "$tmp/$name.load"; done
 done
 stop_serve
 cpu_median() { awk '{ print $1 + $2 }' "$tmp/$1.cpu" | median; }
