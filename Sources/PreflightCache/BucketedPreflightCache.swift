@@ -77,7 +77,15 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
     /// ... found, but expired or decided by an older policy.
     static let stale: UInt8 = 0xFD
 
-    public init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: some PreflightClock) {
+    public convenience init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: some PreflightClock) {
+        var generator = SystemRandomNumberGenerator()
+        self.init(evaluator: evaluator, configuration: configuration, clock: clock, secretsFrom: &generator)
+    }
+
+    /// Draws the hash secrets from `generator`: tests pass a seeded one, so
+    /// which keys share a home (and so what is evicted) is the same on every run.
+    package init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: some PreflightClock,
+                 secretsFrom generator: inout some RandomNumberGenerator) {
         precondition(configuration.capacity >= 1, "capacity must be at least 1")
         (ways, bucketCount) = Self.layout(capacity: configuration.capacity)
         wordsPerBucket = ways * BucketWay.words
@@ -88,7 +96,6 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
         tickerNow = systemClock ? ClockTicker.shared.now : nil
         eviction = configuration.eviction
         doorkeeper = configuration.effectiveAdmission == .doorkeeper
-        var generator = SystemRandomNumberGenerator()
         secrets = .allocate(capacity: CacheKey.KeyHasher.secretCount)
         for i in 0..<CacheKey.KeyHasher.secretCount { (secrets + i).initialize(to: generator.next() | 1) }
         hasher = CacheKey.KeyHasher(secrets: secrets)

@@ -70,7 +70,15 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     /// `perShard`, at least 1: the records each shard has.
     let recordsPerShard: Int
 
-    public init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: some PreflightClock) {
+    public convenience init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: some PreflightClock) {
+        var generator = SystemRandomNumberGenerator()
+        self.init(evaluator: evaluator, configuration: configuration, clock: clock, secretsFrom: &generator)
+    }
+
+    /// Draws the hash secrets from `generator`: tests pass a seeded one, so
+    /// which keys share a home (and so what is evicted) is the same on every run.
+    package init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: some PreflightClock,
+                 secretsFrom generator: inout some RandomNumberGenerator) {
         precondition(configuration.capacity >= 1, "capacity must be at least 1")
         var count = 1
         while count * 2 <= max(1, configuration.shards) && count * 2 <= configuration.capacity { count *= 2 }
@@ -87,7 +95,6 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         tickerNow = systemClock ? ClockTicker.shared.now : nil
         optimisticReads = configuration.eviction != .lru
         maximumFrequency = EvictionQueues<AtomicFrequencies>.maximumFrequency(configuration.eviction)
-        var generator = SystemRandomNumberGenerator()
         secrets = .allocate(capacity: CacheKey.KeyHasher.secretCount)
         for i in 0..<CacheKey.KeyHasher.secretCount { (secrets + i).initialize(to: generator.next() | 1) }
         hasher = CacheKey.KeyHasher(secrets: secrets)
