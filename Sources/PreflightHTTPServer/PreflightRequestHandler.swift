@@ -41,22 +41,37 @@ final class PreflightRequestHandler: ChannelInboundHandler, RemovableChannelHand
     @exclusivity(unchecked) private var joinedHeaders: [UInt8] = []
     @exclusivity(unchecked) private var closing = false
 
-    /// The connection's deadlines, told directly (same loop) when a head is complete.
-    private let deadlines: ConnectionDeadlineHandler
+    /// The connection's header and idle timeouts, told of every read and request.
+    private let deadlines: ConnectionDeadlines
 
-    init(service: PreflightService, limits: RequestHead.Limits, deadlines: ConnectionDeadlineHandler) {
+    init(service: PreflightService, limits: RequestHead.Limits, headerTimeout: TimeAmount, idleTimeout: TimeAmount) {
         self.service = service
         self.limits = limits
-        self.deadlines = deadlines
+        deadlines = ConnectionDeadlines(headerTimeout: headerTimeout, idleTimeout: idleTimeout, counters: service.counters)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { deadlines.start(context: context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
         service.counters.connections.wrappingAdd(1, ordering: .relaxed)
+        deadlines.start(context: context)
         context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadlines.stop()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadlines.stop()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
+        deadlines.read()
         var incoming = unwrapInboundIn(data)
         if input == nil || input!.readableBytes == 0 {
             input = incoming

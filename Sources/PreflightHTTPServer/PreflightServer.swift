@@ -5,9 +5,10 @@ import NIOPosix
 /// engine (and cache) run on the event loops, with no hop to Swift
 /// concurrency per request (cors-facts.md section 10).
 ///
-/// Each connection's pipeline: `ConnectionDeadlineHandler` (header and idle
-/// timeouts), then `PreflightRequestHandler`, which reads requests from the
-/// bytes itself (`RequestHead`, within the configuration's header limits).
+/// Each connection's pipeline is one handler, `PreflightRequestHandler`,
+/// which reads requests from the bytes itself (`RequestHead`, within the
+/// configuration's header limits) and keeps the header and idle timeouts
+/// (`ConnectionDeadlines`).
 package final class PreflightServer: Sendable {
     package let service: PreflightService
     package let configuration: ServerConfiguration
@@ -35,8 +36,8 @@ package final class PreflightServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let deadlines = ConnectionDeadlineHandler(headerTimeout: headerTimeout, idleTimeout: idleTimeout, counters: service.counters)
-                    try channel.pipeline.syncOperations.addHandlers([deadlines, PreflightRequestHandler(service: service, limits: limits, deadlines: deadlines)])
+                    try channel.pipeline.syncOperations.addHandler(
+                        PreflightRequestHandler(service: service, limits: limits, headerTimeout: headerTimeout, idleTimeout: idleTimeout))
                 }
             }
         do {

@@ -4,17 +4,17 @@ import NIOCore
 /// head must arrive within `headerTimeout` of its first byte (a slowloris
 /// client trickling bytes is cut off with 408), and a connection silent for
 /// `idleTimeout` between requests, or while a body trickles in, is closed.
-/// Sits before `PreflightRequestHandler`, where it sees every read.
+///
+/// Not a pipeline handler of its own: `PreflightRequestHandler` owns it and
+/// tells it of every read, which saves each read two hops through the
+/// pipeline (the read and its read-complete).
 ///
 /// Requests never touch the timer: they only record times (the read's, taken
 /// once a read). One scheduled check a connection fires at the earliest
 /// deadline, never more than the shorter timeout ahead, so a head that starts
 /// after the check was scheduled never needs it moved; rescheduling on every
 /// request cost about a third of the server's instructions.
-final class ConnectionDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-
+final class ConnectionDeadlines {
     private let headerTimeout: TimeAmount
     private let idleTimeout: TimeAmount
     private let counters: ServerCounters
@@ -34,25 +34,23 @@ final class ConnectionDeadlineHandler: ChannelInboundHandler, RemovableChannelHa
 
     static let requestTimeout = "HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
 
-    func channelActive(context: ChannelHandlerContext) {
-        start(context: context)
-        context.fireChannelActive()
+    /// The connection is active (or was when the handler was added): the clocks start.
+    func start(context: ChannelHandlerContext) {
+        guard check == nil else { return }
+        lastRead = .now()
+        schedule(context: context, at: lastRead + min(headerTimeout, idleTimeout))
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { start(context: context) }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
+    /// The connection is gone: no check may fire on it.
+    func stop() {
         check?.cancel()
         check = nil
-        context.fireChannelInactive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    /// Bytes came in.
+    func read() {
         lastRead = .now()
         if headStarted == nil && !readingBody { headStarted = lastRead }
-        context.fireChannelRead(data)
     }
 
     /// The request's head is complete: a body may follow, and must keep flowing like an idle connection.
@@ -67,17 +65,11 @@ final class ConnectionDeadlineHandler: ChannelInboundHandler, RemovableChannelHa
     /// Bytes of the next request's head are waiting (pipelined after the last answer).
     func headPending() { if headStarted == nil { headStarted = lastRead } }
 
-    private func start(context: ChannelHandlerContext) {
-        guard check == nil else { return }
-        lastRead = .now()
-        schedule(context: context, at: lastRead + min(headerTimeout, idleTimeout))
-    }
-
     private func schedule(context: ChannelHandlerContext, at deadline: NIODeadline) {
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         check = context.eventLoop.scheduleTask(deadline: deadline) {
-            let (handler, context) = loopBound.value
-            handler.fire(context: context)
+            let (deadlines, context) = loopBound.value
+            deadlines.fire(context: context)
         }
     }
 
