@@ -93,8 +93,7 @@ struct RequestHead {
 
     /// `method SP request-target SP HTTP/1.x`.
     static func parseRequestLine(_ b: UnsafeRawBufferPointer, _ r: Range<Int>, into head: inout RequestHead) -> Bool {
-        var i = r.lowerBound
-        while i < r.upperBound && RequestHeaderList.lowercasedTokenByte(b[i]) != 0 { i += 1 }
+        var i = tokenEnd(b, from: r.lowerBound, to: r.upperBound)
         let method = r.lowerBound..<i
         guard !method.isEmpty, i < r.upperBound, b[i] == 0x20 else { return false }
         i += 1
@@ -117,8 +116,7 @@ struct RequestHead {
 
     /// `name ":" OWS value OWS`; nil when fine, else what is wrong.
     static func parseField(_ b: UnsafeRawBufferPointer, _ r: Range<Int>, into head: inout RequestHead) -> StaticString? {
-        var i = r.lowerBound
-        while i < r.upperBound && RequestHeaderList.lowercasedTokenByte(b[i]) != 0 { i += 1 }
+        let i = tokenEnd(b, from: r.lowerBound, to: r.upperBound)
         // An empty name is a folded line or garbage; a space before the colon is refused (RFC 9112 section 5.1).
         guard i > r.lowerBound, i < r.upperBound, b[i] == UInt8(ascii: ":") else { return "a header line without a name and a colon" }
         let name = UnsafeRawBufferPointer(rebasing: b[r.lowerBound..<i])
@@ -169,6 +167,39 @@ struct RequestHead {
             break
         }
         return nil
+    }
+
+    /// The offset of the first byte in `from..<to` that is not a token
+    /// character (RFC 9110 section 5.6.2), or `to`.
+    ///
+    /// Eight bytes a step over the bytes names are made of (letters, digits,
+    /// `-`); the first other byte, a rare token character like `_` or the
+    /// name's end, is decided by the byte loop. A byte at a time this cost
+    /// 14 instructions a name byte, half of all the head's parsing.
+    ///
+    /// - Complexity: O(`to - from`).
+    @inline(__always)
+    static func tokenEnd(_ b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int {
+        var i = from
+        if let base = b.baseAddress {
+            while i < to {
+                let word = Word.load(base, at: i, count: to)
+                let ascii = ~word & Word.highs, seven = word & Word.lows
+                // OR-ing 0x20 lowercases letters and maps no other byte onto one; digits and `-` are tested unchanged
+                // (0x10-0x19 and CR would become them).
+                let letters = Word.bytes(in: UInt8(ascii: "a")...UInt8(ascii: "z"), of: seven | 0x2020_2020_2020_2020)
+                let digits = Word.bytes(in: UInt8(ascii: "0")...UInt8(ascii: "9"), of: seven)
+                let common = (letters | digits | Word.bytes(equalTo: UInt8(ascii: "-"), in: word)) & ascii
+                let other = ~common & Word.highs
+                if other != 0 {
+                    i &+= other.trailingZeroBitCount &>> 3
+                    break
+                }
+                i &+= 8
+            }
+        }
+        while i < to && RequestHeaderList.lowercasedTokenByte(b[i]) != 0 { i &+= 1 }
+        return min(i, to)
     }
 
     /// Whether a header value holds a control byte other than HTAB, or DEL
