@@ -71,14 +71,14 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     let recordsPerShard: Int
 
     public convenience init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: some PreflightClock) {
-        var generator = SystemRandomNumberGenerator()
-        self.init(evaluator: evaluator, configuration: configuration, clock: clock, secretsFrom: &generator)
+        self.init(evaluator: evaluator, configuration: configuration, clock: clock, secretsFrom: .system)
     }
 
-    /// Draws the hash secrets from `generator`: tests pass a seeded one, so
+    /// Draws the hash secrets from `source`: tests pass a seeded one, so
     /// which keys share a home (and so what is evicted) is the same on every run.
     package init(evaluator: PreflightEvaluator, configuration: CacheConfiguration, clock: some PreflightClock,
-                 secretsFrom generator: inout some RandomNumberGenerator) {
+                 secretsFrom source: HashSecretSource) {
+        var generator = source
         precondition(configuration.capacity >= 1, "capacity must be at least 1")
         var count = 1
         while count * 2 <= max(1, configuration.shards) && count * 2 <= configuration.capacity { count *= 2 }

@@ -23,10 +23,9 @@ import Testing
     func cacheAndSimulatorMakeTheSameChoices(scenario name: String, eviction: EvictionPolicy, capacity: Int) throws {
         let clock = ManualPreflightClock(nanoseconds: Simulation.epoch)
         let stream = try Self.stream(name)
-        var secrets = SplitMix64(seed: Self.secretSeed)
         let cache = ShardedPreflightCache(evaluator: PreflightEvaluator(policy: stream.policy),
                                           configuration: CacheConfiguration(capacity: capacity, shards: 1, eviction: eviction), clock: clock,
-                                          secretsFrom: &secrets)
+                                          secretsFrom: .seeded(SplitMix64(seed: Self.secretSeed)))
         #expect(cache.shardCountUsed == 1)
         try Self.expectSameChoices(stream: stream, cache: cache, hash: cache.hash, clock: clock, capacity: capacity, eviction: eviction) { hashes in
             SimulatedShard(hashes: hashes, capacity: capacity, eviction: eviction, admission: CacheConfiguration(eviction: eviction).effectiveAdmission)
@@ -38,10 +37,9 @@ import Testing
     func bucketedCacheAndSimulatorMakeTheSameChoices(scenario name: String, eviction: EvictionPolicy, capacity: Int) throws {
         let clock = ManualPreflightClock(nanoseconds: Simulation.epoch)
         let stream = try Self.stream(name)
-        var secrets = SplitMix64(seed: Self.secretSeed)
         let cache = BucketedPreflightCache(evaluator: PreflightEvaluator(policy: stream.policy),
                                            configuration: CacheConfiguration(capacity: capacity, eviction: eviction), clock: clock,
-                                           secretsFrom: &secrets)
+                                           secretsFrom: .seeded(SplitMix64(seed: Self.secretSeed)))
         try Self.expectSameChoices(stream: stream, cache: cache, hash: cache.hash, clock: clock, capacity: capacity, eviction: eviction) { hashes in
             SimulatedBuckets(hashes: hashes, capacity: capacity, eviction: eviction, admission: CacheConfiguration(eviction: eviction).effectiveAdmission)
         }
