@@ -1,7 +1,7 @@
 package import JSONValue
 package import PreflightLoad
 package import PreflightWorkload
-package import PreflightReport
+import PreflightReport
 
 /// One `run`: the C floor before and after, every scenario's stream generated
 /// and measured at every point, the jemalloc points in a child process, and

@@ -1,7 +1,7 @@
 package import CORSPolicy
 package import PreflightTrace
 package import PreflightWorkload
-package import PreflightLoad
+import PreflightLoad
 package import PreflightSimulation
 
 /// A recorded trace as `run` and `simulate` replay it: its preflights as a

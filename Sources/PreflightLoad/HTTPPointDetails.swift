@@ -1,6 +1,6 @@
 package import Histogram
 package import JSONValue
-package import PreflightReport
+import PreflightReport
 
 /// What a point measured over HTTP (`load`) adds to a `LoadPoint`: the
 /// target, conformance, errors by kind, and the latency histogram itself,

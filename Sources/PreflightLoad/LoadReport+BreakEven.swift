@@ -1,6 +1,6 @@
 package import JSONValue
 import PreflightCache
-package import PreflightReport
+import PreflightReport
 
 /// When a cache pays, from one run's measured costs: the hit rate above which
 /// answering from the cache beats evaluating every request.

@@ -1,5 +1,5 @@
 import JSONValue
-package import PreflightReport
+import PreflightReport
 
 // What `run` and `load` print and the files they write, from the report
 // alone, so that `report` can render a directory again from its run.json.

@@ -7,7 +7,7 @@ import Dispatch
 package import PreflightCache
 package import PreflightWorkload
 import CORSPolicy
-package import PreflightReport
+import PreflightReport
 
 /// Drives the engine and caches with generated request streams on Dispatch workers.
 package struct LoadRunner: Sendable {

@@ -1,5 +1,5 @@
 package import OriginMatching
-package import PreflightReport
+import PreflightReport
 
 /// Measures every matcher strategy on the same pattern lists and request
 /// stream, after checking that they all decide the stream identically.
