@@ -5,9 +5,9 @@ package import InternalByteUtilities
 /// seeded one.
 ///
 /// A concrete type rather than a generic `inout some RandomNumberGenerator`
-/// parameter: `SystemRandomNumberGenerator` has no stored bytes, so an inout
-/// access to one has no address of its own, and ThreadSanitizer reported two
-/// caches built at once on different threads as modifying the same variable.
+/// parameter: with one, ThreadSanitizer reported two caches built at once on
+/// different threads as modifying the same global address, most likely the
+/// stand-in address of the empty `SystemRandomNumberGenerator` passed inout.
 package enum HashSecretSource: RandomNumberGenerator {
     case system
     case seeded(SplitMix64)
