@@ -38,6 +38,10 @@ package struct BucketControl: Equatable, Sendable {
 
     @inline(__always) var hand: Int { Int(truncatingIfNeeded: word >> 16) & 3 }
 
+    /// The hand as a way: below `ways` whenever `setHand` wrote it, checked
+    /// rather than taken modulo (a division on every eviction).
+    @inline(__always) func handWay(_ ways: Int) -> Int { hand < ways ? hand : 0 }
+
     @inline(__always) mutating func setHand(_ way: Int) { word = word & ~(3 << 16) | UInt64(way & 3) << 16 }
 
     @inline(__always) package func onProbation(_ way: Int) -> Bool { word >> UInt64(18 &+ way) & 1 != 0 }
@@ -165,7 +169,7 @@ package struct BucketControl: Equatable, Sendable {
             for w in 0..<ways where rank(w) == ways &- 1 { return (w, .evicted) }
             return (ways &- 1, .evicted) // unreachable while ranks stay a permutation
         case .sieve:
-            var w = hand % ways
+            var w = handWay(ways)
             // Two passes at most: the first clears every visited bit it passes.
             for _ in 0..<(2 &* ways) {
                 if frequency(w) == 0 { break }
@@ -175,7 +179,7 @@ package struct BucketControl: Equatable, Sendable {
             setHand(w &+ 1 == ways ? 0 : w &+ 1)
             return (w, .evicted)
         case .s3fifo:
-            var w = hand % ways
+            var w = handWay(ways)
             // Each pass lowers every main entry's count by one or promotes a
             // probationary one: after four passes some way is at 0.
             for _ in 0..<(5 &* ways) {

@@ -40,8 +40,10 @@ extension BucketedPreflightCache {
     /// place when it is there (stale, or inserted by another thread
     /// meanwhile), else asks the bucket's admission, chooses a way and writes
     /// it. Reads and writes only the bucket's header and its two lines.
+    /// Returns the counter the insert adds one to (expired, rejected, filled
+    /// or evicted), if any, for the caller to bump with its miss.
     func insert(_ fingerprint: (UInt64, UInt64), hash: UInt64, reason: UInt8, expiry: UInt64, generation: UInt32,
-                now: UInt64, currentGeneration: UInt32) {
+                now: UInt64, currentGeneration: UInt32) -> Int? {
         let b = bucket(of: hash)
         let header = headers + b &* 2
         let base = records + b &* wordsPerBucket
@@ -60,11 +62,10 @@ extension BucketedPreflightCache {
             let m = slot[BucketWay.meta].load(ordering: .relaxed)
             let isStale = BucketWay.generation(m) != currentGeneration || now >= slot[BucketWay.expiry].load(ordering: .relaxed)
             if f == first && slot[BucketWay.second].load(ordering: .relaxed) == fingerprint.1 {
-                if isStale { counters.increment(Self.expiredCounter) }
                 slot[BucketWay.expiry].store(expiry, ordering: .relaxed)
                 slot[BucketWay.meta].store(meta, ordering: .relaxed)
                 unlockBucket(header, version, changed: true)
-                return
+                return isStale ? Self.expiredCounter : nil
             }
             if isStale { stale |= 1 << UInt8(way) }
         }
@@ -76,25 +77,24 @@ extension BucketedPreflightCache {
         let admission = control.admit(ghost, eviction: eviction, doorkeeper: doorkeeper)
         guard admission.admitted else {
             controlWord.pointee.store(control.word, ordering: .relaxed)
-            counters.increment(Self.rejectedCounter)
             unlockBucket(header, version, changed: false)
-            return
+            return Self.rejectedCounter
         }
         let (way, vacancy) = control.chooseWay(ways: ways, free: free, stale: stale, eviction: eviction) { w in
             BucketWay.ghost(base[w &* BucketWay.words &+ BucketWay.meta].load(ordering: .relaxed))
         }
         control.installed(way, probation: admission.probation)
         controlWord.pointee.store(control.word, ordering: .relaxed)
-        switch vacancy {
-        case .free: counters.increment(Self.filledCounter)
-        case .expired: counters.increment(Self.expiredCounter)
-        case .evicted: counters.increment(Self.evictedCounter)
-        }
         let slot = base + way &* BucketWay.words
         slot[BucketWay.first].store(first, ordering: .relaxed)
         slot[BucketWay.second].store(fingerprint.1, ordering: .relaxed)
         slot[BucketWay.expiry].store(expiry, ordering: .relaxed)
         slot[BucketWay.meta].store(meta, ordering: .relaxed)
         unlockBucket(header, version, changed: true)
+        switch vacancy {
+        case .free: return Self.filledCounter
+        case .expired: return Self.expiredCounter
+        case .evicted: return Self.evictedCounter
+        }
     }
 }

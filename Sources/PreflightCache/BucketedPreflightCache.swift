@@ -275,15 +275,13 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
     @inline(never)
     func miss(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
               fingerprint: (UInt64, UInt64), hash: UInt64, now: UInt64, generation: UInt32) -> PreflightReason {
-        counters.increment(Self.missCounter)
         let (reason, generationUsed, ttl) = holder.withCurrent { version in
             let reason = version.evaluate(origin: origin, method: method, requestHeaders: requestHeaders)
             return (reason, version.generation, reason == .allowed ? version.allowedTTL : version.deniedTTL)
         }
-        if ttl > 0 {
-            insert(fingerprint, hash: hash, reason: reason.code, expiry: now &+ ttl, generation: generationUsed, now: now,
-                   currentGeneration: generation)
-        }
+        let placed = ttl > 0 ? insert(fingerprint, hash: hash, reason: reason.code, expiry: now &+ ttl, generation: generationUsed, now: now,
+                                      currentGeneration: generation) : nil
+        counters.increment(Self.missCounter, placed)
         return reason
     }
 

@@ -69,6 +69,24 @@ struct ThreadCounters: @unchecked Sendable {
         }
     }
 
+    /// Adds one to counters `k` and `j` (each < `width`; `j` may be nil) of
+    /// this thread's row: one row lookup for both, as a miss counts itself
+    /// and how its entry found room.
+    @inline(__always)
+    func increment(_ k: Int, _ j: Int?) {
+        if let base = row() {
+            let counter = words + base + 1 + k
+            counter.pointee.store(counter.pointee.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
+            if let j {
+                let other = words + base + 1 + j
+                other.pointee.store(other.pointee.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
+            }
+        } else {
+            words[Self.rows * Self.rowWords + 1 + k].wrappingAdd(1, ordering: .relaxed)
+            if let j { words[Self.rows * Self.rowWords + 1 + j].wrappingAdd(1, ordering: .relaxed) }
+        }
+    }
+
     /// The sum of counter `k` over all rows.
     func sum(_ k: Int) -> Int {
         var total: UInt = 0
