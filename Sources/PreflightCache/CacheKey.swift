@@ -9,9 +9,8 @@ import InternalByteUtilities
 /// comma-joined) are used as they are; others are normalized, so
 /// `Content-Type, X-Request-ID` and `x-request-id,content-type` share a key.
 ///
-/// Whole words let the caches hash and compare a key with word loads only:
-/// no byte loops on the common path, where a lookup copies each part with
-/// one short `memcpy`.
+/// Whole words let the sharded cache build, hash and compare a key with word
+/// loads and stores only: no `memcpy` calls, no byte loops on the common path.
 enum CacheKey {
     /// The longest key cached, in words; longer requests are decided without
     /// caching and counted as `uncacheable`. 12 words (96 bytes, each part
@@ -94,33 +93,42 @@ enum CacheKey {
 
     /// The lookup key of a request as it came (its header list copied
     /// unchecked: it can match a stored key, always in browser form, only
-    /// when the list already is in browser form) and its hash: the parts
-    /// copied with `copyBytes`, then the words hashed (`KeyHasher.hash`).
-    /// `words` must be zero (a fresh `withBuffer`), as the copies leave the
-    /// padding of each part's last word as they find it. nil when the
-    /// request is too long.
+    /// when the list already is in browser form) and its hash, in one pass: each
+    /// word is hashed as it is stored. nil when the request is too long.
     @inline(__always)
     static func buildHashing(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?,
                              into words: UnsafeMutablePointer<UInt64>, hasher: KeyHasher) -> (shape: Shape, hash: UInt64)? {
         let headerCount = requestHeaders?.count ?? 0
         guard Self.words(origin.count) &+ Self.words(method.count) &+ Self.words(headerCount) <= maximumWords else { return nil }
-        var used = copyBytes(origin, to: words)
-        used &+= copyBytes(method, to: words + used)
-        if let headers = requestHeaders { used &+= copyBytes(headers, to: words + used) }
+        var sum: UInt64 = 0
+        var used = copyHashing(origin, to: words, at: 0, hasher, &sum)
+        used = copyHashing(method, to: words, at: used, hasher, &sum)
+        if let headers = requestHeaders { used = copyHashing(headers, to: words, at: used, hasher, &sum) }
         let shape = Shape(lengths: UInt64(origin.count) | UInt64(method.count) << 8 | UInt64(headerCount) << 16, wordCount: used)
-        return (shape, hasher.hash(words, shape))
+        return (shape, hasher.finish(sum, shape.lengths))
     }
 
-    /// Copies `bytes` to `words` with one `memcpy` (a few instructions for
-    /// the short parts of a key, where a word loop with its tail costs
-    /// several times more), leaving the rest of the last word as it was:
-    /// zero in a fresh buffer. Returns the words the part fills.
-    @inline(__always)
-    static func copyBytes(_ bytes: UnsafeRawBufferPointer, to words: UnsafeMutablePointer<UInt64>) -> Int {
+    /// `copyWords` to `words + u`, adding each word's hash to `sum`; returns the next word's index.
+    @_transparent
+    static func copyHashing(_ bytes: UnsafeRawBufferPointer, to words: UnsafeMutablePointer<UInt64>, at u: Int, _ hasher: KeyHasher,
+                            _ sum: inout UInt64) -> Int {
         let n = bytes.count
-        guard n > 0 else { return 0 }
-        UnsafeMutableRawPointer(words).copyMemory(from: bytes.baseAddress.unsafelyUnwrapped, byteCount: n)
-        return (n &+ 7) &>> 3
+        guard n > 0 else { return u }
+        let p = bytes.baseAddress.unsafelyUnwrapped
+        let full = n &>> 3
+        var i = 0
+        while i < full {
+            let w = p.loadUnaligned(fromByteOffset: i &<< 3, as: UInt64.self)
+            words[u &+ i] = w
+            sum &+= hasher.word(w, at: u &+ i)
+            i &+= 1
+        }
+        let rest = n & 7
+        guard rest > 0 else { return u &+ full }
+        let w = Word.load(p, at: n &- rest, count: n)
+        words[u &+ full] = w
+        sum &+= hasher.word(w, at: u &+ full)
+        return u &+ full &+ 1
     }
 
     /// Copies `bytes` as whole little-endian words, zero-padding the last one,
@@ -168,11 +176,11 @@ enum CacheKey {
     /// The keyed hash of a key: each word, xored with its position's
     /// secret, is multiplied (64x64->128, halves folded) by a secret odd
     /// multiplier, and the products are summed, so the multiplies do not
-    /// wait on each other. The
+    /// wait on each other and a word can be hashed as it is copied. The
     /// finish folds in the shape's lengths, which tell apart keys whose
     /// parts split differently.
     ///
-    /// - Complexity: O(`maximumWords`): one multiply per word, and one more.
+    /// - Complexity: O(words): one multiply per word, and one more.
     struct KeyHasher {
         /// `maximumWords` position secrets, the multiplier, two finishing secrets.
         let secrets: UnsafePointer<UInt64>
@@ -186,17 +194,14 @@ enum CacheKey {
             ByteHash.fold(sum ^ secrets[maximumWords + 1], lengths ^ secrets[maximumWords + 2])
         }
 
-        /// The hash of the key in `key`, which must be zero from the key's
-        /// end to `maximumWords` (`build` and `buildHashing` leave it so):
-        /// all `maximumWords` words are hashed, a fixed count the compiler
-        /// unrolls into straight-line code, where a loop over the key's own
-        /// words cost twice the instructions in its setup, vector form and
-        /// remainder. The zero words add a constant per length; the lengths
-        /// in `finish` tell keys apart.
         @inline(__always)
         func hash(_ key: UnsafePointer<UInt64>, _ shape: Shape) -> UInt64 {
             var sum: UInt64 = 0
-            for u in 0..<maximumWords { sum &+= word(key[u], at: u) }
+            var u = 0
+            while u < shape.wordCount {
+                sum &+= word(key[u], at: u)
+                u &+= 1
+            }
             return finish(sum, shape.lengths)
         }
     }
