@@ -60,14 +60,7 @@ struct ThreadCounters: @unchecked Sendable {
 
     /// Adds one to counter `k` (< `width`) of this thread's row.
     @inline(__always)
-    func increment(_ k: Int) {
-        if let base = row() {
-            let counter = words + base + 1 + k
-            counter.pointee.store(counter.pointee.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
-        } else {
-            words[Self.rows * Self.rowWords + 1 + k].wrappingAdd(1, ordering: .relaxed)
-        }
-    }
+    func increment(_ k: Int) { increment(k, nil) }
 
     /// Adds one to counters `k` and `j` (each < `width`; `j` may be nil) of
     /// this thread's row: one row lookup for both, as a miss counts itself
@@ -75,12 +68,13 @@ struct ThreadCounters: @unchecked Sendable {
     @inline(__always)
     func increment(_ k: Int, _ j: Int?) {
         if let base = row() {
-            let counter = words + base + 1 + k
-            counter.pointee.store(counter.pointee.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
-            if let j {
-                let other = words + base + 1 + j
-                other.pointee.store(other.pointee.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
+            // The owner is the row's only writer: a plain load and store.
+            @inline(__always) func bump(_ c: Int) {
+                let counter = words + base + 1 + c
+                counter.pointee.store(counter.pointee.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
             }
+            bump(k)
+            if let j { bump(j) }
         } else {
             words[Self.rows * Self.rowWords + 1 + k].wrappingAdd(1, ordering: .relaxed)
             if let j { words[Self.rows * Self.rowWords + 1 + j].wrappingAdd(1, ordering: .relaxed) }
