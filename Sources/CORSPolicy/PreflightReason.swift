@@ -23,7 +23,7 @@ public enum PreflightReason: String, Sendable, CaseIterable {
     }
 
     /// The reason stored as `code`; codes out of range read as `malformedOrigin`, a denial.
-    @inlinable
+    @inlinable @inline(__always)
     public init(code: UInt8) {
         switch code {
         case 0: self = .allowed

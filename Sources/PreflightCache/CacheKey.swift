@@ -120,14 +120,14 @@ enum CacheKey {
         while i < full {
             let w = p.loadUnaligned(fromByteOffset: i &<< 3, as: UInt64.self)
             words[u &+ i] = w
-            sum &+= hasher.word(w, at: u &+ i)
+            sum = hasher.accumulate(sum, w, at: u &+ i)
             i &+= 1
         }
         let rest = n & 7
         guard rest > 0 else { return u &+ full }
         let w = Word.load(p, at: n &- rest, count: n)
         words[u &+ full] = w
-        sum &+= hasher.word(w, at: u &+ full)
+        sum = hasher.accumulate(sum, w, at: u &+ full)
         return u &+ full &+ 1
     }
 
@@ -175,8 +175,9 @@ enum CacheKey {
 
     /// The keyed hash of a key: each word, xored with its position's
     /// secret, is multiplied (64x64->128, halves folded) by a secret odd
-    /// multiplier, and the products are summed, so the multiplies do not
-    /// wait on each other and a word can be hashed as it is copied. The
+    /// multiplier, and the products are added to a sum rotated by one bit
+    /// per word, so the multiplies do not wait on each other and a word can
+    /// be hashed as it is copied. The
     /// finish folds in the shape's lengths, which tell apart keys whose
     /// parts split differently.
     ///
@@ -189,6 +190,16 @@ enum CacheKey {
         @inline(__always)
         func word(_ w: UInt64, at position: Int) -> UInt64 { ByteHash.fold(w ^ secrets[position], secrets[maximumWords]) }
 
+        /// `sum` rotated by one bit plus word `w`'s product. The rotation is
+        /// one instruction and keeps the products independent of each other,
+        /// but it makes the sum no plain reduction, so the compiler keeps the
+        /// per-part loops scalar: a part is one to five words, too few for
+        /// vector code's setup, alias checks and shuffles to pay.
+        @inline(__always)
+        func accumulate(_ sum: UInt64, _ w: UInt64, at position: Int) -> UInt64 {
+            ((sum &<< 1) | (sum &>> 63)) &+ word(w, at: position)
+        }
+
         @inline(__always)
         func finish(_ sum: UInt64, _ lengths: UInt64) -> UInt64 {
             ByteHash.fold(sum ^ secrets[maximumWords + 1], lengths ^ secrets[maximumWords + 2])
@@ -199,7 +210,7 @@ enum CacheKey {
             var sum: UInt64 = 0
             var u = 0
             while u < shape.wordCount {
-                sum &+= word(key[u], at: u)
+                sum = accumulate(sum, key[u], at: u)
                 u &+= 1
             }
             return finish(sum, shape.lengths)
