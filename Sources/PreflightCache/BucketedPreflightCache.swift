@@ -136,7 +136,7 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
 
     /// The bucket of a hash among `count`: the one formula, which `simulate`'s buckets use too.
     @inline(__always)
-    package static func bucket(of hash: UInt64, count: Int) -> Int { Int(truncatingIfNeeded: ((hash >> 32) &* UInt64(count)) >> 32) }
+    package static func bucket(of hash: UInt64, count: Int) -> Int { Int(truncatingIfNeeded: ((hash &>> 32) &* UInt64(truncatingIfNeeded: count)) &>> 32) }
 
     public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?) -> PreflightReason {
         var hit = false

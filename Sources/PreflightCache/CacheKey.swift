@@ -47,7 +47,7 @@ enum CacheKey {
     }
 
     @inline(__always)
-    static func words(_ byteCount: Int) -> Int { (byteCount + 7) >> 3 }
+    static func words(_ byteCount: Int) -> Int { (byteCount &+ 7) &>> 3 }
 
     /// Writes the key's words into `words` (`bufferWords` of them, zero
     /// past the key): the parts one after another, each zero-padded to whole words, with the
@@ -125,7 +125,7 @@ enum CacheKey {
         }
         let rest = n & 7
         guard rest > 0 else { return u &+ full }
-        let w = Word.load(p, at: n &- rest, count: n)
+        let w = tailWord(p, n, rest)
         words[u &+ full] = w
         sum = hasher.accumulate(sum, w, at: u &+ full)
         return u &+ full &+ 1
@@ -148,8 +148,17 @@ enum CacheKey {
         }
         let rest = n & 7
         guard rest > 0 else { return full }
-        words[full] = Word.load(p, at: n &- rest, count: n)
+        words[full] = tailWord(p, n, rest)
         return full &+ 1
+    }
+
+    /// The last `rest` (1...7) bytes of the `n` at `p`, zero-padded: what
+    /// `Word.load` gives at offset `n - rest`, without its checks for the
+    /// cases a tail cannot be (a whole word, or nothing left).
+    @inline(__always)
+    static func tailWord(_ p: UnsafeRawPointer, _ n: Int, _ rest: Int) -> UInt64 {
+        n >= 8 ? p.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) &>> UInt64(truncatingIfNeeded: 64 &- 8 &* rest)
+            : Word.loadShort(p, rest)
     }
 
     /// Whether the first or last eight bytes of a header list hold a byte

@@ -103,7 +103,7 @@ struct Shard {
     @inline(__always) func preferred(_ hash: UInt64) -> UInt32 { Self.preferred(hash, capacity: capacity) }
 
     @inline(__always) static func preferred(_ hash: UInt64, capacity: Int) -> UInt32 {
-        UInt32(truncatingIfNeeded: (((hash >> 26) & 0xFFFF_FFFF) &* UInt64(capacity)) >> 32)
+        UInt32(truncatingIfNeeded: (((hash &>> 26) & 0xFFFF_FFFF) &* UInt64(truncatingIfNeeded: capacity)) &>> 32)
     }
 
     @inline(__always) func lock() { checkPThread(pthread_mutex_lock(&header.pointee.mutex), "pthread_mutex_lock") }
@@ -136,7 +136,7 @@ struct Shard {
     @inline(__always) func home(tag: UInt32) -> Int { Self.home(tag: tag, indexSize: indexSize) }
 
     @inline(__always) static func home(tag: UInt32, indexSize: Int) -> Int {
-        Int(truncatingIfNeeded: (UInt64(tag) &* UInt64(indexSize)) >> 32)
+        Int(truncatingIfNeeded: (UInt64(tag) &* UInt64(truncatingIfNeeded: indexSize)) &>> 32)
     }
 
     /// Compares `key` with entry `id`'s shape word (lengths and hash bits,

@@ -146,7 +146,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     /// The shard of a hash, by its top bits.
     @inline(__always)
     func shard(for hash: UInt64) -> UnsafeMutablePointer<Shard> {
-        shardCount == 1 ? shards : shards + Int(truncatingIfNeeded: hash >> shardShift)
+        shardCount == 1 ? shards : shards + Int(truncatingIfNeeded: hash &>> shardShift)
     }
 
     public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?) -> PreflightReason {
@@ -197,7 +197,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     @inline(__always)
     func lookupWithoutLock(key: UnsafePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, now: UInt64, generation: UInt32,
                            version seen: inout UInt64) -> UInt8 {
-        let s = shardCount == 1 ? 0 : Int(truncatingIfNeeded: hash >> shardShift)
+        let s = shardCount == 1 ? 0 : Int(truncatingIfNeeded: hash &>> shardShift)
         let version = versions + s &* Self.versionStride
         let before = version.pointee.load(ordering: .acquiring)
         if before & 1 != 0 { return Shard.missing }
