@@ -61,8 +61,7 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
     let tickerNow: UnsafeMutablePointer<Atomic<UInt64>>?
     let eviction: EvictionPolicy
     let doorkeeper: Bool
-    /// Per-cache random secrets for the key hash.
-    let secrets: UnsafeMutablePointer<UInt64>
+    /// The key hash, with per-cache random secrets.
     let hasher: CacheKey.KeyHasher
     let fingerprinter: KeyFingerprint
     public let configuration: CacheConfiguration
@@ -96,9 +95,7 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
         tickerNow = systemClock ? ClockTicker.shared.now : nil
         eviction = configuration.eviction
         doorkeeper = configuration.effectiveAdmission == .doorkeeper
-        secrets = .allocate(capacity: CacheKey.KeyHasher.secretCount)
-        for i in 0..<CacheKey.KeyHasher.secretCount { (secrets + i).initialize(to: generator.next() | 1) }
-        hasher = CacheKey.KeyHasher(secrets: secrets)
+        hasher = CacheKey.KeyHasher(drawingFrom: &generator)
         fingerprinter = KeyFingerprint(using: &generator)
         recordSlab = HugePageSlab(count: bucketCount * wordsPerBucket)
         headerSlab = HugePageSlab(count: bucketCount * 2)
@@ -110,7 +107,7 @@ public final class BucketedPreflightCache: PreflightDecider, @unchecked Sendable
     deinit {
         fingerprinter.deallocate()
         counters.deallocate()
-        secrets.deallocate()
+        hasher.deallocate()
     }
 
     public var capacity: Int { bucketCount * ways }

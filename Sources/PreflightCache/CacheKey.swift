@@ -196,6 +196,16 @@ enum CacheKey {
         let secrets: UnsafePointer<UInt64>
         static let secretCount = maximumWords + 3
 
+        /// Draws `secretCount` odd secrets from `source` into memory the
+        /// hasher owns until `deallocate()`.
+        init(drawingFrom source: inout HashSecretSource) {
+            let drawn = UnsafeMutablePointer<UInt64>.allocate(capacity: Self.secretCount)
+            for i in 0..<Self.secretCount { (drawn + i).initialize(to: source.next() | 1) }
+            secrets = UnsafePointer(drawn)
+        }
+
+        func deallocate() { secrets.deallocate() }
+
         @inline(__always)
         func word(_ w: UInt64, at position: Int) -> UInt64 { ByteHash.fold(w ^ secrets[position], secrets[maximumWords]) }
 

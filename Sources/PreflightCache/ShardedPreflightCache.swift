@@ -40,8 +40,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     let optimisticReads: Bool
     /// The most a hit raises an entry's frequency byte: SIEVE's visited bit, S3-FIFO's 2-bit count.
     let maximumFrequency: UInt8
-    /// Per-cache random secrets for the key hash.
-    let secrets: UnsafeMutablePointer<UInt64>
+    /// The key hash, with per-cache random secrets.
     let hasher: CacheKey.KeyHasher
     public let configuration: CacheConfiguration
     /// Hits, uncacheable lookups and misses found without the mutex, counted per thread.
@@ -95,9 +94,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         tickerNow = systemClock ? ClockTicker.shared.now : nil
         optimisticReads = configuration.eviction != .lru
         maximumFrequency = EvictionQueues<AtomicFrequencies>.maximumFrequency(configuration.eviction)
-        secrets = .allocate(capacity: CacheKey.KeyHasher.secretCount)
-        for i in 0..<CacheKey.KeyHasher.secretCount { (secrets + i).initialize(to: generator.next() | 1) }
-        hasher = CacheKey.KeyHasher(secrets: secrets)
+        hasher = CacheKey.KeyHasher(drawingFrom: &generator)
         // Records, index slots, frequency bytes and versions of all shards in
         // four slabs, the big ones on huge pages when the system allows (fewer
         // TLB misses on a multi-megabyte working set).
@@ -130,7 +127,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
         shards.deinitialize(count: shardCount)
         shards.deallocate()
         counters.deallocate()
-        secrets.deallocate()
+        hasher.deallocate()
     }
 
     /// The key's hash (`CacheKey.KeyHasher`, with this cache's secrets).
