@@ -7,7 +7,7 @@
 ///     word 2       shape: origin length | method length << 8 | header length << 16
 ///                  | in-use bit << 24 | low 32 bits of the key's hash << 32
 ///                  (a free record's shape is 0, so it matches no key)
-///     words 3-14   the key, `CacheKey.maximumWords` words at most
+///     words 3-14   the key, `CacheKey.maximumWords` words at most, zero past it
 ///     word 15      spare
 ///
 /// 16 words are 128 bytes, two cache lines; a hit on a key of up to five
@@ -15,6 +15,8 @@
 enum EntryRecord {
     static let words = 16
     static let expiry = 0, meta = 1, shape = 2, key = 3
+    /// Key words in the record's first cache line (words 3-7).
+    static let firstLineKeyWords = 5
 }
 
 extension EntryRecord {

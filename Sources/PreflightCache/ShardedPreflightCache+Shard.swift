@@ -151,11 +151,15 @@ struct Shard {
                           words: Int) -> Bool {
         let record = records + Int(id) &* EntryRecord.words
         guard record[EntryRecord.shape].load(ordering: .relaxed) == shapeWord else { return false }
-        var difference: UInt64 = 0
-        var w = 0
-        while w < words {
-            difference |= record[EntryRecord.key &+ w].load(ordering: .relaxed) ^ key[w]
-            w &+= 1
+        // Whole blocks, straight-line: the key words in the record's first
+        // line, then, for longer keys, the rest. Past its key a record and a
+        // key buffer are zero (`insert` writes every key word), so the blocks
+        // compare equal exactly when the keys do. A loop over the key's own
+        // word count cost more in setup and spills than the compares.
+        @inline(__always) func differs(_ w: Int) -> UInt64 { record[EntryRecord.key &+ w].load(ordering: .relaxed) ^ key[w] }
+        var difference = differs(0) | differs(1) | differs(2) | differs(3) | differs(4)
+        if words > EntryRecord.firstLineKeyWords {
+            difference |= differs(5) | differs(6) | differs(7) | differs(8) | differs(9) | differs(10) | differs(11)
         }
         return difference == 0
     }
@@ -249,7 +253,8 @@ struct Shard {
         }
         setWord(id, EntryRecord.shape, Self.shapeWord(shape, hash: hash))
         setWord(id, EntryRecord.expiry, expiry)
-        for w in 0..<shape.wordCount { setWord(id, EntryRecord.key + w, key[w]) }
+        // Every key word, zeros past the key: `keyEquals` compares whole blocks.
+        for w in 0..<CacheKey.maximumWords { setWord(id, EntryRecord.key + w, w < shape.wordCount ? key[w] : 0) }
         setWord(id, EntryRecord.meta, meta)
         // Removals shift index entries back: the slot found before them may have moved.
         if slot < 0 || released { slot = probe(hash: hash, key: key, shape: shape).slot }

@@ -106,6 +106,30 @@ func randomRequest(_ rng: inout SplitMix64) -> PreflightRequest {
         #expect(stats.hits == 3)
     }
 
+    /// One record, reused by keys of 4 to 12 words, each hitting right after
+    /// it replaced a longer or a shorter one. (The hit path compares whole
+    /// blocks of key words, so a record must hold zeros past its key: a
+    /// longer key's stale words would turn these hits into misses.)
+    @Test func aReusedRecordHitsForKeysOfEveryLength() throws {
+        let names = (0..<4).map { "x-header-name-\($0)" }
+        let policy = try CORSPolicy(validating: PolicyConfiguration(
+            origins: ["https://app.example.com"], methods: ["PUT"], requestHeaders: ["a"] + names, maxAge: 60))
+        let cache = sharded(CacheConfiguration(capacity: 1, shards: 1, admission: .always), clock: ManualPreflightClock(), policy: policy)
+        // Origin and method take 4 words; the lists add 0, 1, 2, 4, 6 and 8.
+        let lists: [String?] = [nil, "a"] + (1...4).map { names.prefix($0).joined(separator: ",") }
+        var expectedHits = 0
+        for order in [lists, Array(lists.reversed().dropFirst())] {
+            for headers in order {
+                let request = PreflightRequest(origin: "https://app.example.com", method: "PUT", requestHeaders: headers)
+                #expect(cache.decide(request) == .allowed)
+                #expect(cache.decide(request) == .allowed)
+                expectedHits += 1
+                #expect(cache.statistics().hits == expectedHits, "a repeat of \(headers ?? "no list") must hit")
+            }
+        }
+        #expect(cache.statistics().entries == 1)
+    }
+
     @Test func longKeysAreUncacheableAndStillDecided() {
         let cache = sharded(clock: ManualPreflightClock())
         let long = (0..<30).map { "x-header-\($0)" }.joined(separator: ",")
