@@ -31,10 +31,15 @@ enum CacheKey {
     }
 
     /// Calls `body` with a zeroed key buffer of `bufferWords` words on the stack.
+    ///
+    /// Without a stack protector (`_withUnprotectedUnsafeMutableBytes`): the
+    /// buffer's writes are bounded by `maximumWords` checks before any write,
+    /// and the canary's store, load and compare were six of every lookup's
+    /// instructions.
     @inline(__always)
     static func withBuffer<R>(_ body: (UnsafeMutablePointer<UInt64>) -> R) -> R {
         var buffer = Buffer()
-        return withUnsafeMutableBytes(of: &buffer) { raw in
+        return _withUnprotectedUnsafeMutableBytes(of: &buffer) { raw in
             body(raw.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt64.self))
         }
     }
