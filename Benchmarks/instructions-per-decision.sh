@@ -9,7 +9,10 @@
 #
 # Usage: Benchmarks/instructions-per-decision.sh [path/to/floor.c]
 #   Default floor: ../shared/tools/floor.c beside the repository.
-#   N (decisions) defaults to 100000; override with DECISIONS=...
+#   N (decisions) defaults to 500000; override with DECISIONS=... One-time
+#   runtime work (metadata instantiated on first use, a few million
+#   instructions) lands in either run, so the figure moves by about that
+#   over 2N: some 30 a decision at N = 100000, 7 at 500000.
 #   BIN=path measures that binary instead of building the release product.
 #   CACHES="none bucketed" picks the caches (default: none sharded bucketed);
 #   SCENARIOS="hot" the scenarios (default: hot realistic).
@@ -17,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 floor_source=${1:-../shared/tools/floor.c}
-n=${DECISIONS:-100000}
+n=${DECISIONS:-500000}
 command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
 if [ -n "${BIN:-}" ]; then
     bin=$BIN
@@ -34,28 +37,33 @@ cp "$bin" "$tmp/measured"
 strip --strip-debug "$tmp/measured"
 bin=$tmp/measured
 
-# Total instructions of one command under callgrind. Swift seeds its String
-# hashing at random per process, which moves the request stream's generation
-# by millions of instructions between runs; deterministic hashing keeps the
-# two runs' fixed work equal.
+# Total instructions of one command under callgrind, its output files named
+# by the first argument. Swift seeds its String hashing at random per
+# process, which moves the request stream's generation by millions of
+# instructions between runs; deterministic hashing keeps the two runs' fixed
+# work equal.
 instructions() {
-    SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$@" >/dev/null 2>"$tmp/cg.err" \
-        || { cat "$tmp/cg.err" >&2; exit 1; }
+    local name=$1
+    shift
+    SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file="$tmp/$name.out" "$@" >/dev/null 2>"$tmp/$name.err" \
+        || { cat "$tmp/$name.err" >&2; return 1; }
     local total
-    total=$(awk '/^summary:/ { print $2 }' "$tmp/cg.out")
-    [ -n "$total" ] || { echo "callgrind reported no total for: $*" >&2; cat "$tmp/cg.err" >&2; exit 1; }
-    echo "$total"
+    total=$(awk '/^summary:/ { print $2 }' "$tmp/$name.out")
+    [ -n "$total" ] || { echo "callgrind reported no total for: $*" >&2; cat "$tmp/$name.err" >&2; return 1; }
+    echo "$total" > "$tmp/$name.total"
 }
 
 # N and 3N decisions, the difference over 2N: one-time runtime work (such as
 # generic metadata instantiated on first use) that lands in one run but not
 # the other then moves the figure half as much.
+# The two runs go side by side (callgrind runs one thread at a time, and
+# instruction counts do not depend on what else the machine runs).
 per_decision() { # scenario cache -> instructions per decision
     local args=(run --scenario "$1" --cache "$2" --workers 1 --repetitions 1 --format json)
-    local one three
-    one=$(instructions "$bin" "${args[@]}" --decisions "$n")
-    three=$(instructions "$bin" "${args[@]}" --decisions $((3 * n)))
-    echo $(( (three - one) / (2 * n) ))
+    instructions one "$bin" "${args[@]}" --decisions "$n" & local first=$!
+    instructions three "$bin" "${args[@]}" --decisions $((3 * n)) & local second=$!
+    wait "$first" && wait "$second" || exit 1
+    echo $(( ($(cat "$tmp/three.total") - $(cat "$tmp/one.total")) / (2 * n) ))
 }
 
 floor=""
@@ -66,8 +74,8 @@ if [ -f "$floor_source" ]; then
     passes_n=$(grep -o 'int N = 1 << [0-9]*' "$tmp/floor.c" | awk '{ print 2 ^ $6 }')
     # -O3 without -march=native: valgrind cannot execute AVX-512 instructions.
     for p in 1 2; do gcc -O3 -DPASSES=$p "$tmp/floor.c" -o "$tmp/floor$p" -lm; done
-    one=$(instructions "$tmp/floor1"); two=$(instructions "$tmp/floor2")
-    floor=$(( (two - one) / passes_n ))
+    instructions floor1 "$tmp/floor1" && instructions floor2 "$tmp/floor2" || exit 1
+    floor=$(( ($(cat "$tmp/floor2.total") - $(cat "$tmp/floor1.total")) / passes_n ))
     echo "floor.c: $floor instructions per decision"
 else
     echo "no floor program at $floor_source: ratios omitted" >&2

@@ -191,9 +191,8 @@ enum CacheKey {
     /// secret, is multiplied (64x64->128, halves folded) by a secret odd
     /// multiplier, and the products are added to a sum rotated by one bit
     /// per word, so the multiplies do not wait on each other and a word can
-    /// be hashed as it is copied. The
-    /// finish folds in the shape's lengths, which tell apart keys whose
-    /// parts split differently.
+    /// be hashed as it is copied. The finish folds in the shape's lengths,
+    /// which tell apart keys whose parts split differently.
     ///
     /// - Complexity: O(words): one multiply per word, and one more.
     struct KeyHasher {
