@@ -56,8 +56,8 @@ instructions() {
 # N and 3N decisions, the difference over 2N: one-time runtime work (such as
 # generic metadata instantiated on first use) that lands in one run but not
 # the other then moves the figure half as much.
-# The two runs go side by side (callgrind runs one thread at a time, and
-# instruction counts do not depend on what else the machine runs).
+# The two runs go side by side (callgrind serializes a program onto one core,
+# and instruction counts do not depend on what else the machine runs).
 per_decision() { # scenario cache -> instructions per decision
     local args=(run --scenario "$1" --cache "$2" --workers 1 --repetitions 1 --format json)
     instructions one "$bin" "${args[@]}" --decisions "$n" & local first=$!
