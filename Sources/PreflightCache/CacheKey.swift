@@ -9,8 +9,8 @@ import InternalByteUtilities
 /// comma-joined) are used as they are; others are normalized, so
 /// `Content-Type, X-Request-ID` and `x-request-id,content-type` share a key.
 ///
-/// Whole words let the sharded cache build, hash and compare a key with word
-/// loads and stores only: no `memcpy` calls, no byte loops on the common path.
+/// Whole words let the caches build, hash and compare a key with word loads
+/// and stores only: no `memcpy` calls, no byte loops on the common path.
 enum CacheKey {
     /// The longest key cached, in words; longer requests are decided without
     /// caching and counted as `uncacheable`. 12 words (96 bytes, each part

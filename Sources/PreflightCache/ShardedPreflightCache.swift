@@ -140,11 +140,16 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     /// raised to keep at most 65,536 entries a shard.
     public var shardCountUsed: Int { shardCount }
 
-    /// The shard of a hash, by its top bits.
+    /// The index of a hash's shard, by its top bits (`shardShift` is below
+    /// 64 whenever there is more than one shard).
     @inline(__always)
-    func shard(for hash: UInt64) -> UnsafeMutablePointer<Shard> {
-        shardCount == 1 ? shards : shards + Int(truncatingIfNeeded: hash &>> shardShift)
+    func shardIndex(for hash: UInt64) -> Int {
+        shardCount == 1 ? 0 : Int(truncatingIfNeeded: hash &>> shardShift)
     }
+
+    /// The shard of a hash.
+    @inline(__always)
+    func shard(for hash: UInt64) -> UnsafeMutablePointer<Shard> { shards + shardIndex(for: hash) }
 
     public func decide(origin: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer, requestHeaders: UnsafeRawBufferPointer?) -> PreflightReason {
         var hit = false
@@ -194,7 +199,7 @@ public final class ShardedPreflightCache: PreflightDecider, @unchecked Sendable 
     @inline(__always)
     func lookupWithoutLock(key: UnsafePointer<UInt64>, shape: CacheKey.Shape, hash: UInt64, now: UInt64, generation: UInt32,
                            version seen: inout UInt64) -> UInt8 {
-        let s = shardCount == 1 ? 0 : Int(truncatingIfNeeded: hash &>> shardShift)
+        let s = shardIndex(for: hash)
         let version = versions + s &* Self.versionStride
         let before = version.pointee.load(ordering: .acquiring)
         if before & 1 != 0 { return Shard.missing }
